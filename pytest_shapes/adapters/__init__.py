@@ -1,0 +1,49 @@
+"""Shapes and dtypes of tensor-likes, without importing any framework.
+
+`shape_of` picks an extractor once per type and caches it, so the hot path is
+one dict lookup and one call. The per-framework modules also serve as the
+built-in `pytest_shapes_shape_of` hook implementations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pytest_shapes.adapters import generic, numpy, tensorflow
+
+Extractor = Callable[[Any], "tuple[Any, ...] | None"]
+
+_BY_TYPE: dict[type, Extractor] = {}
+_FAMILIES = (tensorflow, numpy, generic)
+
+
+def extractor_for(cls: type) -> Extractor:
+    found = _BY_TYPE.get(cls)
+    if found is None:
+        found = next(e for e in (family.extractor_for(cls) for family in _FAMILIES) if e is not None)
+        _BY_TYPE[cls] = found
+    return found
+
+
+def shape_of(value: Any) -> tuple[Any, ...] | None:
+    """The shape as a tuple of ints/None, or None when `value` is not tensor-like."""
+    return extractor_for(type(value))(value)
+
+
+_DTYPE_NAMES: dict[Any, str] = {}
+
+
+def dtype_of(value: Any) -> str | None:
+    dtype = getattr(value, "dtype", None)
+    if dtype is None:
+        return None
+    try:
+        return _DTYPE_NAMES[dtype]
+    except (KeyError, TypeError):
+        name = getattr(dtype, "name", None) or str(dtype)
+        try:
+            _DTYPE_NAMES[dtype] = name
+        except TypeError:
+            pass
+        return name

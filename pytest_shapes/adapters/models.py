@@ -1,0 +1,81 @@
+"""Input contracts that models declare: Keras models and layers, `tf.function` signatures.
+
+Read from attributes only: never imports a framework, never runs the model.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pytest_shapes.explain.context import is_keras_model, is_keras_object
+
+
+def dims_of(shape: Any) -> tuple[Any, ...] | None:
+    """A TensorShape/tuple as a tuple of ints and None (None for unknown rank)."""
+    if shape is None:
+        return None
+    if hasattr(shape, "as_list"):
+        return None if shape.rank is None else tuple(shape.as_list())
+    return tuple(shape)
+
+
+def keras_model_input(model: Any) -> Any:
+    try:
+        inputs = model.inputs
+    except (AttributeError, ValueError):  # a Sequential model that is not built yet
+        return None
+    if not inputs:
+        return None
+    shapes = [dims_of(tensor.shape) for tensor in inputs]
+    if any(shape is None for shape in shapes):
+        return None
+    names = getattr(model, "input_names", None) or [getattr(t, "name", "") for t in inputs]
+    struct = getattr(model, "_inputs_struct", None)  # Keras 3 keeps a dict when built from a dict
+    if isinstance(struct, dict) and len(names) == len(shapes):
+        return {key: dims_of(value.shape) for key, value in struct.items()}
+    return shapes[0] if len(shapes) == 1 else shapes
+
+
+def keras_layer_input(layer: Any) -> Any:
+    spec = getattr(layer, "input_spec", None)
+    if isinstance(spec, list | tuple):
+        spec = spec[0] if len(spec) == 1 else None
+    if spec is None:
+        return None
+    if getattr(spec, "shape", None) is not None:
+        return dims_of(spec.shape)
+    axes = dict(getattr(spec, "axes", None) or {})
+    ndim = getattr(spec, "ndim", None)
+    if ndim is not None:
+        dims = [None] * ndim
+        for axis, size in axes.items():
+            dims[axis] = size
+        return tuple(dims)
+    min_ndim = getattr(spec, "min_ndim", None)
+    if min_ndim is None:
+        return None
+    # (None, ..., trailing): the batch axis, any middle axes, the axes Keras pins from the end
+    trailing = [axes.get(-i) for i in range(max(min_ndim - 1, 0), 0, -1)]
+    return (None, ..., *trailing)
+
+
+def function_input(fn: Any) -> Any:
+    signature = getattr(fn, "input_signature", None)
+    if not signature:
+        return None
+    return dims_of(getattr(signature[0], "shape", None))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_shapes_expected_input(model: Any) -> Any:
+    if type(model).__name__ in ("Function", "PolymorphicFunction") or hasattr(model, "input_signature"):
+        return function_input(model)
+    if not is_keras_object(model):
+        return None
+    if is_keras_model(model):
+        declared = keras_model_input(model)
+        if declared is not None:
+            return declared
+    return keras_layer_input(model)

@@ -1,0 +1,41 @@
+"""TensorFlow and Keras tensors. Recognised by module name: never imports TensorFlow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+_MODULES = ("tensorflow.", "keras.", "tf_keras.")
+
+
+def _eager(value: Any) -> tuple[Any, ...] | None:
+    try:
+        return value._shape_tuple()  # C fast path: ~2x faster than tuple(value.shape)
+    except ValueError:  # unknown rank
+        return None
+
+
+def _tensor_shape(value: Any) -> tuple[Any, ...] | None:
+    shape = value.shape
+    if isinstance(shape, tuple):  # KerasTensor
+        return shape
+    if shape.rank is None:
+        return None
+    return tuple(shape.as_list())
+
+
+def extractor_for(cls: type) -> Any:
+    if not cls.__module__.startswith(_MODULES):
+        return None
+    if hasattr(cls, "_shape_tuple"):
+        return _eager
+    if hasattr(cls, "shape"):
+        return _tensor_shape
+    return None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_shapes_shape_of(value: Any) -> tuple[Any, ...] | None:
+    extract = extractor_for(type(value))
+    return extract(value) if extract is not None else None

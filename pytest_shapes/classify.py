@@ -1,0 +1,240 @@
+"""Name the root cause when an actual shape does not fit an expected one.
+
+Runs only on failure, so it may be thorough: it tries the explanations a
+person would (a missing batch axis, a dropped channel axis, swapped axes ...)
+before falling back to "the sizes differ".
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from pytest_shapes.diagnosis import Diagnosis
+from pytest_shapes.spec import VARIADIC, Named, NamedVariadic, Spec, format_dims, format_shape
+
+Shape = tuple[Any, ...]
+
+
+def classify(
+    spec: Spec,
+    actual: Shape,
+    where: str,
+    bindings: dict[str, Any] | None = None,
+    *,
+    role: str = "input",
+) -> Diagnosis:
+    """Explain why `actual` does not fit `spec`.
+
+    `where` names the value ("input of model 'clf'"); `role` ("input" or
+    "output") picks the advice: a missing axis on an input is fixed in the
+    data, on an output usually in the model.
+    """
+    bindings = bindings or {}
+    expected_text = _expected_text(spec, bindings)
+    actual_text = format_shape(actual)
+
+    conflict = _binding_conflict(spec, actual, bindings)
+    if conflict is not None:
+        name, index, bound, got = conflict
+        return Diagnosis(
+            kind="binding-conflict",
+            message=(
+                f"{where}: dim '{name}' is {_show(bound)} elsewhere in this call/test, "
+                f"but {_show(got)} here (axis {index}); expected {expected_text}, got {actual_text}"
+            ),
+            hint=f"make every '{name}' the same size, or give the axes different names",
+            expected=expected_text,
+            actual=actual_text,
+            axis=index,
+        )
+
+    template = _template(spec, bindings, len(actual))
+    return compare(template, actual, where, role=role, expected_text=expected_text)
+
+
+def compare(
+    expected: Shape,
+    actual: Shape,
+    where: str,
+    *,
+    role: str = "input",
+    expected_text: str | None = None,
+) -> Diagnosis:
+    """Root cause for two concrete shapes; None in `expected` means any size.
+
+    Also the entry point for explainers, which get both shapes from an error
+    message or a model rather than from a spec.
+    """
+    exp, act = tuple(expected), tuple(actual)
+    expected_text = expected_text or format_dims(exp)
+    actual_text = format_shape(act)
+    base = f"{where}: expected {expected_text}, got {actual_text}"
+
+    def result(kind: str, detail: str, hint: str, axis: int | None = None) -> Diagnosis:
+        message = f"{base} ({detail})" if detail else base
+        return Diagnosis(kind, message, hint, expected_text, actual_text, axis)
+
+    if len(act) == len(exp) - 1:
+        if fits(exp[1:], act):
+            fixed = (1, *act)
+            return result(
+                "missing-batch-axis",
+                "no batch axis",
+                f"add a batch axis: x[None, ...] or tf.expand_dims(x, 0) / np.expand_dims(x, 0)"
+                f"  # {actual_text} -> {format_shape(fixed)}",
+            )
+        for index in range(1, len(exp)):
+            if fits(exp[:index] + exp[index + 1 :], act):
+                fixed = act[:index] + (_size(exp[index]),) + act[index:]
+                code = "x[..., None]" if index == len(exp) - 1 else f"tf.expand_dims(x, axis={index})"
+                return result(
+                    "missing-axis",
+                    f"axis {index} of size {_show(exp[index])} is missing",
+                    f"add the axis: {code}  # {actual_text} -> {format_shape(fixed)}",
+                    axis=index,
+                )
+    if len(act) == len(exp) + 1:
+        candidates = [i for i in range(len(act)) if fits(exp, act[:i] + act[i + 1 :])]
+        if candidates:
+            # prefer dropping a size-1 axis: that is what a stray expand_dims leaves behind
+            index = next((i for i in candidates if act[i] == 1), candidates[0])
+            fixed = act[:index] + act[index + 1 :]
+            if act[index] == 1:
+                hint = f"drop the size-1 axis: tf.squeeze(x, axis={index})  # {actual_text} -> {format_shape(fixed)}"
+            elif role == "input" and index == 0:
+                hint = (
+                    f"the value carries an extra leading axis of size {act[0]}: pass it one item at a time, "
+                    f"or reshape to {format_shape(fixed)}"
+                )
+            else:
+                hint = f"remove axis {index} (size {act[index]}): {format_shape(act)} -> {format_shape(fixed)}"
+            return result("extra-axis", f"axis {index} of size {_show(act[index])} is extra", hint, axis=index)
+    if len(act) == len(exp):
+        permutation = _permutation(exp, act)
+        if permutation is not None:
+            fixed = tuple(act[i] for i in permutation)
+            perm = list(permutation)
+            channels_first = len(act) == 4 and perm == [0, 2, 3, 1]
+            detail = "channels-first data for a channels-last model" if channels_first else "axes in the wrong order"
+            return result(
+                "axis-order",
+                detail,
+                f"transpose: tf.transpose(x, perm={perm}) or np.transpose(x, {tuple(perm)})"
+                f"  # {actual_text} -> {format_shape(fixed)}",
+            )
+        index = next(i for i in range(len(exp)) if not _dim_fits(exp[i], act[i]))
+        return result(
+            "size-mismatch",
+            f"axis {index}: expected {_show(exp[index])}, got {act[index]}",
+            _size_hint(index, exp, act, role),
+            axis=index,
+        )
+    return result("rank-mismatch", f"rank {len(exp)} expected, got rank {len(act)}", _rank_hint(exp, act, role))
+
+
+def fits(expected: Shape, actual: Shape) -> bool:
+    return len(expected) == len(actual) and all(_dim_fits(e, a) for e, a in zip(expected, actual, strict=True))
+
+
+def _dim_fits(expected: Any, actual: Any) -> bool:
+    return not isinstance(expected, int) or actual is None or expected == actual
+
+
+def _size(dim: Any) -> Any:
+    return dim if isinstance(dim, int) else 1
+
+
+def _show(dim: Any) -> str:
+    if isinstance(dim, tuple):
+        return format_dims(dim)
+    return "None" if dim is None else str(dim)
+
+
+def _permutation(expected: Shape, actual: Shape) -> tuple[int, ...] | None:
+    """The permutation of `actual`'s axes that fits `expected`, closest to the identity.
+
+    Closest means fewest inversions, so channels-first (N, C, H, W) reads as
+    one axis moved, perm [0, 2, 3, 1], not as H and C swapped.
+    """
+    if len(actual) > 6 or sorted(map(str, expected)) == sorted(map(str, actual)) and expected == actual:
+        return None
+    best = None
+    for perm in itertools.permutations(range(len(actual))):
+        if all(_dim_fits(expected[i], actual[p]) for i, p in enumerate(perm)):
+            inversions = sum(1 for i in range(len(perm)) for j in range(i + 1, len(perm)) if perm[i] > perm[j])
+            if inversions and (best is None or inversions < best[0]):
+                best = (inversions, perm)
+    if best is None:
+        return None
+    # only a real reordering: at least one moved axis must carry a distinct known size
+    moved_sizes = {actual[p] for i, p in enumerate(best[1]) if i != p}
+    return best[1] if len(moved_sizes) > 1 else None
+
+
+def _size_hint(index: int, expected: Shape, actual: Shape, role: str) -> str:
+    want, got = expected[index], actual[index]
+    if role == "output":
+        return f"the model produces {got} on axis {index} where {want} is expected: check the last layer's units/filters"
+    if index == len(expected) - 1:
+        return (
+            f"the last axis (features/channels) has {got} where {want} are expected: "
+            "check for a dropped or extra feature column, or build the model for the data"
+        )
+    return f"make axis {index} {want} long (resize or crop the data), or build the model for size {got}"
+
+
+def _rank_hint(expected: Shape, actual: Shape, role: str) -> str:
+    if len(actual) > len(expected) and len(expected) <= 2 and len(actual) >= 3:
+        return (
+            "the value kept spatial axes: add layers.Flatten() or layers.GlobalAveragePooling2D() "
+            "before the Dense head"
+            if role == "output"
+            else f"flatten it: tf.reshape(x, (tf.shape(x)[0], -1))  # {format_shape(actual)} -> rank {len(expected)}"
+        )
+    return f"reshape the value to rank {len(expected)}: {format_dims(expected)}"
+
+
+def _binding_conflict(spec: Spec, actual: Shape, bindings: dict[str, Any]) -> tuple[str, int, Any, Any] | None:
+    """A named dim (or named variadic) whose bound size differs from `actual`."""
+    if not _rank_fits(spec, len(actual)):
+        return None
+    for index, name in spec.named:
+        got = actual[index]
+        bound = bindings.get(name)
+        if got is not None and bound is not None and bound != got:
+            return name, index % len(actual), bound, got
+    if spec.variadic_name is not None:
+        start = spec.variadic_at
+        assert start is not None
+        stop = len(actual) - (len(spec.dims) - start - 1)
+        bound = bindings.get("*" + spec.variadic_name)
+        segment = tuple(actual[start:stop])
+        if bound is not None and bound != segment:
+            return "*" + spec.variadic_name, start, bound, segment
+    return None
+
+
+def _rank_fits(spec: Spec, rank: int) -> bool:
+    return rank == spec.rank if spec.rank is not None else rank >= spec.min_rank
+
+
+def _template(spec: Spec, bindings: dict[str, Any], rank: int) -> Shape:
+    """The spec as concrete dims (names resolved where bound) of the rank closest to `rank`."""
+    dims: list[Any] = []
+    for dim in spec.dims:
+        if dim is VARIADIC or isinstance(dim, NamedVariadic):
+            bound = bindings.get("*" + dim) if isinstance(dim, NamedVariadic) else None
+            width = max(rank - spec.min_rank, 0)
+            dims.extend(bound if bound is not None else (None,) * width)
+        elif isinstance(dim, Named):
+            dims.append(bindings.get(str(dim)))
+        else:
+            dims.append(dim)
+    return tuple(dims)
+
+
+def _expected_text(spec: Spec, bindings: dict[str, Any]) -> str:
+    text = format_dims(spec.dims)
+    bound = [f"{name}={bindings[name]}" for _, name in spec.named if name in bindings]
+    return f"{text} with {', '.join(bound)}" if bound else text

@@ -1,0 +1,75 @@
+"""Turn exceptions into diagnoses.
+
+`explain` walks the exception chain (Keras and autograph wrap the real error),
+asks the `pytest_shapes_explain` hook about each link, and keeps the first
+answer. A crashing explainer never hides a failure: the caller still raises.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch
+from pytest_shapes.explain.context import ExplainContext
+
+ExplainHook = Callable[[BaseException, ExplainContext], "Diagnosis | None"]
+
+# cheap pre-filter: errors whose text says nothing of shapes, ranks or dtypes are never ours
+_SHAPE_WORDS = re.compile(
+    r"shape|ndim|rank|dimension|incompatible|size|Matrix|Dimensions|expected axis|"
+    r"broadcast|reshape|dtype|was expected to be a|TensorSpec|input_signature|Binding inputs",
+    re.IGNORECASE,
+)
+_MAX_CHAIN = 16
+
+
+def chain(error: BaseException) -> Iterator[BaseException]:
+    """`error` and its causes/contexts, outermost first, each once."""
+    seen: set[int] = set()
+    pending = [error]
+    while pending and len(seen) < _MAX_CHAIN:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        for link in (current.__cause__, current.__context__):
+            if link is not None:
+                pending.append(link)
+
+
+def explain(error: BaseException, context: ExplainContext, call_hook: ExplainHook) -> Diagnosis | None:
+    """The diagnosis of the first shape error in `error`'s chain, or None."""
+    for link in chain(error):
+        if isinstance(link, ShapeMismatch):
+            return link.diagnosis
+        if not _SHAPE_WORDS.search(_text(link)):
+            continue
+        try:
+            diagnosis = call_hook(link, context)
+        except Exception as crash:  # an explainer bug: keep the failure, say so in one line
+            return Diagnosis(
+                "unknown-shape-error",
+                f"{type(link).__name__}: {first_line(link)}",
+                hint=f"(pytest-shapes could not classify this error: its explainer raised "
+                f"{type(crash).__name__}: {crash}; please report it)",
+            )
+        if diagnosis is not None:
+            return diagnosis
+    return None
+
+
+def first_line(error: BaseException) -> str:
+    from pytest_shapes.explain.messages import strip_tensor_contents
+
+    text = strip_tensor_contents(_text(error)).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _text(error: BaseException) -> str:
+    try:
+        return str(error)
+    except Exception:
+        return ""

@@ -1,0 +1,31 @@
+"""Last resort: a recognised TensorFlow/Keras shape error no explainer classified.
+
+The diagnosis still shows the shapes found in the message, never contents.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pytest_shapes.diagnosis import Diagnosis
+from pytest_shapes.explain.messages import is_framework_error, shapes_in, strip_tensor_contents
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_shapes_explain(error: BaseException, context: Any) -> Diagnosis | None:
+    if not is_framework_error(error):
+        return None
+    text = strip_tensor_contents(str(error))
+    shapes = shapes_in(text)
+    if not shapes:
+        return None
+    first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
+    return Diagnosis(
+        "unknown-shape-error",
+        f"{type(error).__name__}: {first[:300]}",
+        hint="pytest-shapes found shapes " + ", ".join(shapes[:4]) + " but no known root cause; "
+        "check them against the model's input and the op named above",
+        actual=", ".join(shapes[:4]),
+    )

@@ -1,0 +1,110 @@
+"""`Shapes`: the object behind the `shapes` fixture, one per test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pytest_shapes.checker import check
+from pytest_shapes.diagnosis import CallRecord, Diagnosis, ShapeMismatch
+from pytest_shapes.marker import MarkerContract, dtype_name
+from pytest_shapes.spec import parse
+from pytest_shapes.wrap import CHECKED_METHODS, CheckedCall, CheckedModel, Contract
+
+Explain = Callable[..., "Diagnosis | None"]
+
+
+class Shapes:
+    """Wrap calls, check values, and explain shape errors within one test.
+
+    `calls` lists a CallRecord for every wrapped call and every `check`.
+    """
+
+    def __init__(
+        self,
+        *,
+        contract: MarkerContract | None = None,
+        shape_of: Callable[[Any], Any],
+        dtype_of: Callable[[Any], Any],
+        explain: Explain,
+        expected_input: Callable[[Any], Any],
+    ):
+        self.calls: list[CallRecord] = []
+        self.contract = contract
+        self.shape_of = shape_of
+        self.dtype_of = dtype_of
+        self._explain = explain
+        self._expected_input = expected_input
+        self._check_bindings: dict[str, Any] = {}
+        self.wrapped_calls = 0  # calls through wrappers: the marker needs at least one
+
+    def wrap(
+        self,
+        fn: Callable[..., Any],
+        *,
+        input: Any = None,
+        output: Any = None,
+        dtype: Any = None,
+        name: str | None = None,
+    ) -> Any:
+        """Return `fn` with shape checks around every call (and `predict` for Keras models)."""
+        if not callable(fn):
+            raise TypeError(f"shapes.wrap() needs a callable (a model, layer or function), got {type(fn).__name__}")
+        marker = self.contract
+        input_spec = parse(input) if input is not None else marker.input if marker else None
+        if input_spec is None:
+            declared = self._expected_input(fn)
+            input_spec = parse(declared) if declared is not None else None
+        output_spec = parse(output) if output is not None else marker.output if marker else None
+        dtype = dtype_name(dtype) if dtype is not None else marker.dtype if marker else None
+        contract = Contract(input_spec, output_spec, dtype)
+        label = name or _name_of(fn)
+        is_model = all(hasattr(fn, method) for method in CHECKED_METHODS)
+        return (CheckedModel if is_model else CheckedCall)(fn, contract, self, label, fn)
+
+    def check(self, value: Any, spec: Any, *, name: str | None = None) -> None:
+        """Assert that `value` (or a structure of values) fits `spec`.
+
+        Named dims bind across all `check` calls of this test.
+        """
+        __tracebackhide__ = True
+        label = name or "value"
+        try:
+            shapes = check(parse(spec), value, label, self._check_bindings, self.shape_of)
+        except ShapeMismatch as mismatch:
+            self.calls.append(CallRecord(label, None, None, "violated", mismatch.diagnosis))
+            raise
+        self.calls.append(CallRecord(label, None, shapes, "passed"))
+
+    @contextmanager
+    def diagnose(self) -> Iterator[None]:
+        """Turn a TensorFlow/Keras shape error raised inside the block into a ShapeMismatch."""
+        __tracebackhide__ = True
+        try:
+            yield
+        except ShapeMismatch:
+            raise
+        except Exception as error:
+            diagnosis = self.explain(error)
+            if diagnosis is None:
+                raise
+            self.calls.append(CallRecord("diagnose()", None, None, "error", diagnosis))
+            raise ShapeMismatch(diagnosis) from error
+
+    def record(self, record: CallRecord) -> None:
+        self.wrapped_calls += 1
+        self.calls.append(record)
+
+    def explain(self, error: BaseException, *, model: Any = None, inputs: Any = None) -> Diagnosis | None:
+        return self._explain(error, model=model, inputs=inputs)
+
+    def __repr__(self) -> str:
+        return f"<shapes: {len(self.calls)} checked calls>"
+
+
+def _name_of(fn: Any) -> str:
+    name = getattr(fn, "name", None)
+    if isinstance(name, str) and name:
+        return f"{type(fn).__name__} '{name}'"
+    return getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or type(fn).__name__

@@ -1,0 +1,64 @@
+"""The `expect_shape` marker: parsed and validated once, at collection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from pytest_shapes.spec import AnySpec, SpecError, parse
+
+MARKER = "expect_shape"
+MARKER_DOC = (
+    "expect_shape(output=None, *, input=None, dtype=None): shape contract for every call "
+    "made through the `shapes` fixture's wrappers in this test; e.g. "
+    "@pytest.mark.expect_shape(('batch', 10), input=('batch', 64), dtype='float32')"
+)
+
+expect_shape = getattr(pytest.mark, MARKER)
+
+
+@dataclass(frozen=True)
+class MarkerContract:
+    output: AnySpec | None
+    input: AnySpec | None
+    dtype: str | None
+    source: str  # the marker as written, for messages
+
+
+def contract_of(item: pytest.Item) -> MarkerContract | None:
+    """The closest expect_shape marker of `item`, parsed (SpecError when invalid)."""
+    mark = item.get_closest_marker(MARKER)
+    if mark is None:
+        return None
+    source = _source(mark)
+    try:
+        output, input_, dtype = _arguments(*mark.args, **mark.kwargs)
+        return MarkerContract(
+            output=None if output is None else parse(output),
+            input=None if input_ is None else parse(input_),
+            dtype=dtype_name(dtype),
+            source=source,
+        )
+    except (SpecError, TypeError) as error:
+        reason = str(error).replace("_arguments()", f"{MARKER}()")
+        raise SpecError(f"{item.nodeid}: invalid @pytest.mark.{source}: {reason}") from None
+
+
+def dtype_name(dtype: Any) -> str | None:
+    if dtype is None or isinstance(dtype, str):
+        return dtype
+    name = getattr(dtype, "name", None) or getattr(dtype, "__name__", None)
+    if isinstance(name, str):
+        return name
+    raise SpecError(f"dtype {dtype!r} is not a dtype name such as 'float32'")
+
+
+def _arguments(output: Any = None, *, input: Any = None, dtype: Any = None) -> tuple[Any, Any, Any]:
+    return output, input, dtype
+
+
+def _source(mark: Any) -> str:
+    parts = [repr(arg) for arg in mark.args] + [f"{key}={value!r}" for key, value in mark.kwargs.items()]
+    return f"{MARKER}({', '.join(parts)})"

@@ -1,0 +1,216 @@
+"""The plugin's run-time work: per-test state, report data, summary, JSON file.
+
+Per-test results ride on the test reports (`report.pytest_shapes`, plain
+data), so they survive pytest-xdist; the controller aggregates from
+`pytest_runtest_logreport` alone, so serial and `-n N` runs agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from pytest_shapes import adapters
+from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch
+from pytest_shapes.explain import explain
+from pytest_shapes.explain.context import ExplainContext
+from pytest_shapes.fixture import Shapes
+from pytest_shapes.marker import MarkerContract, contract_of
+from pytest_shapes.report import JsonReport, Totals, render_section
+from pytest_shapes.spec import SpecError
+
+SESSION_KEY = pytest.StashKey["ShapesSession"]()
+STATE_KEY = pytest.StashKey[Shapes]()
+CONTRACT_KEY = pytest.StashKey["MarkerContract | None"]()
+REPORT_ATTR = "pytest_shapes"  # plain data on TestReport; xdist serialises report.__dict__
+
+
+def BUILTIN_PLUGINS() -> list[tuple[str, ModuleType]]:  # noqa: N802 - reads as a constant
+    """Built-in hook implementations, all `trylast`.
+
+    Registration order matters among trylast implementations (the last
+    registered runs first): the catch-all fallback explainer goes first.
+    """
+    from pytest_shapes.adapters import generic, models, numpy, tensorflow
+    from pytest_shapes.explain import fallback, keras_input, targets, tf_ops
+
+    modules = [generic, numpy, tensorflow, models, fallback, tf_ops, targets, keras_input]
+    return [(f"shapes-{module.__name__.rsplit('.', 2)[-2]}-{module.__name__.rsplit('.', 1)[-1]}", module) for module in modules]
+
+
+class InvalidSpec(pytest.Collector):
+    """Stands in for a test whose marker has an invalid spec: a collection error, never a traceback."""
+
+    def __init__(self, *, error: SpecError, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.error = error
+
+    def collect(self) -> list[pytest.Item]:
+        raise self.error
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+        if isinstance(excinfo.value, SpecError):
+            return f"SpecError: {excinfo.value}"
+        return str(super().repr_failure(excinfo))
+
+
+class ShapesSession:
+    def __init__(self, config: pytest.Config):
+        self.config = config
+        mode = config.getoption("shapes_diagnose") or config.getini("shapes_diagnose")
+        if mode not in ("auto", "off"):
+            raise pytest.UsageError(f"shapes_diagnose must be 'auto' or 'off', got {mode!r}")
+        self.zero_config = mode == "auto"
+        self.totals = Totals()
+        self.json = JsonReport(config.getoption("shapes_report") or config.getini("shapes_report") or None)
+        self.is_worker = hasattr(config, "workerinput")
+        self._builtin = {name for name, _ in BUILTIN_PLUGINS()}
+
+    # -- per-test state ---------------------------------------------------
+
+    def shapes_for(self, item: pytest.Item) -> Shapes:
+        state = item.stash.get(STATE_KEY, None)
+        if state is None:
+            hook = self.config.hook
+            state = Shapes(
+                contract=self._contract(item),
+                shape_of=self._shape_of(),
+                dtype_of=adapters.dtype_of,
+                explain=self.explain,
+                expected_input=lambda model: hook.pytest_shapes_expected_input(model=model),
+            )
+            item.stash[STATE_KEY] = state
+        return state
+
+    def _shape_of(self) -> Callable[[Any], Any]:
+        """The direct, type-cached extractor unless another plugin implements the hook."""
+        hook = self.config.hook.pytest_shapes_shape_of
+        pluginmanager = self.config.pluginmanager
+        if all(pluginmanager.get_name(impl.plugin) in self._builtin for impl in hook.get_hookimpls()):
+            return adapters.shape_of
+        return lambda value: hook(value=value)
+
+    def _contract(self, item: pytest.Item) -> MarkerContract | None:
+        if CONTRACT_KEY not in item.stash:
+            item.stash[CONTRACT_KEY] = contract_of(item)
+        return item.stash[CONTRACT_KEY]
+
+    def explain(self, error: BaseException, *, model: Any = None, inputs: Any = None) -> Diagnosis | None:
+        hook = self.config.hook
+        context = ExplainContext(
+            error,
+            model=model,
+            inputs=inputs,
+            shape_of=self._shape_of(),
+            expected_input=lambda value: hook.pytest_shapes_expected_input(model=value),
+        )
+        return explain(error, context, lambda link, ctx: hook.pytest_shapes_explain(error=link, context=ctx))
+
+    # -- collection: validate markers once -------------------------------
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_pycollect_makeitem(self, collector: pytest.Collector, name: str, obj: object) -> Generator[None, Any, Any]:
+        result = yield
+        if result is None:
+            return result
+        items = result if isinstance(result, list) else [result]
+        checked = []
+        for item in items:
+            if isinstance(item, pytest.Function):
+                try:
+                    self._contract(item)
+                except SpecError as error:
+                    item = InvalidSpec.from_parent(collector, name=item.name, error=error)
+            checked.append(item)
+        return checked if isinstance(result, list) else checked[0]
+
+    # -- running ----------------------------------------------------------
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, Any, Any]:
+        __tracebackhide__ = True
+        result = yield
+        contract = item.stash.get(CONTRACT_KEY, None)
+        if contract is not None:
+            state = item.stash.get(STATE_KEY, None)
+            if state is None or state.wrapped_calls == 0:
+                raise ShapeMismatch(_no_call(item, contract, used_fixture=state is not None))
+        return result
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[Any]) -> Generator[None, Any, Any]:
+        report = yield
+        if call.when == "teardown":
+            return report
+        state = item.stash.get(STATE_KEY, None)
+        diagnosis, from_error = None, False
+        if report.failed and call.excinfo is not None:
+            diagnosis, from_error = self._diagnose_failure(call.excinfo.value)
+        if diagnosis is not None:
+            report.sections.append(("shape diagnosis", render_section(diagnosis)))
+            properties = [("shape_diagnosis_kind", diagnosis.kind), ("shape_diagnosis", diagnosis.headline)]
+            report.user_properties.extend(properties)
+            item.user_properties.extend(properties)  # junitxml reads them from the teardown report
+        if call.when == "call" or diagnosis is not None:
+            payload = _payload(state, diagnosis, from_error)
+            if payload is not None:
+                setattr(report, REPORT_ATTR, payload)
+        return report
+
+    def _diagnose_failure(self, error: BaseException) -> tuple[Diagnosis | None, bool]:
+        """The failure's diagnosis, and whether it explains an error (vs a violated contract)."""
+        if isinstance(error, ShapeMismatch):
+            return error.diagnosis, error.__cause__ is not None
+        if not self.zero_config:
+            return None, False
+        return self.explain(error), True
+
+    # -- aggregation (controller side) -----------------------------------
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        payload = getattr(report, REPORT_ATTR, None)
+        if payload is None:
+            return
+        self.totals.add(report.nodeid, payload)
+        self.json.add(report.nodeid, report.outcome, payload)
+
+    def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> None:
+        self.totals.write_summary(terminalreporter, verbose=config.getoption("verbose") > 0)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if not self.is_worker:
+            self.json.write()
+
+
+def _payload(state: Shapes | None, failure: Diagnosis | None, from_error: bool) -> dict[str, Any] | None:
+    calls = state.calls if state is not None else []
+    if not calls and failure is None:
+        return None
+    diagnoses = [call.diagnosis for call in calls if call.diagnosis is not None]
+    explained = sum(call.outcome == "error" for call in calls)
+    violated = sum(call.outcome == "violated" for call in calls)
+    if failure is not None and all(failure is not known for known in diagnoses):
+        diagnoses.append(failure)
+        if from_error:
+            explained += 1
+        else:
+            violated += 1
+    return {
+        "checks": [call.to_dict() for call in calls],
+        "diagnoses": [diagnosis.to_dict() for diagnosis in diagnoses],
+        "checked": len(calls),
+        "violated": violated,
+        "explained": explained,
+    }
+
+
+def _no_call(item: pytest.Item, contract: MarkerContract, *, used_fixture: bool) -> Diagnosis:
+    why = "no call went through shapes.wrap()" if used_fixture else "the test does not use the `shapes` fixture"
+    return Diagnosis(
+        "no-call",
+        f"{item.name} declares @pytest.mark.{contract.source} but checked no call: {why}",
+        hint="call the model through the fixture: model = shapes.wrap(model); model(x)",
+    )

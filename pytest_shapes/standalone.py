@@ -1,0 +1,61 @@
+"""The API for use without the fixture: `assert_shape`, `diagnose()`, `explain()`.
+
+Uses the built-in adapters and explainers directly (no pytest config needed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pytest_shapes import adapters
+from pytest_shapes.checker import check
+from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch
+from pytest_shapes.explain import explain as explain_chain
+from pytest_shapes.explain.context import ExplainContext
+from pytest_shapes.spec import parse
+
+
+def assert_shape(value: Any, spec: Any, *, name: str | None = None) -> None:
+    """Raise ShapeMismatch unless `value` (or a structure of values) fits `spec`."""
+    __tracebackhide__ = True
+    check(parse(spec), value, name or "value", {}, adapters.shape_of)
+
+
+def explain(exc: BaseException, *, model: Any = None, inputs: Any = None) -> Diagnosis | None:
+    """The diagnosis of a TensorFlow/Keras shape error, or None for any other exception."""
+    from pytest_shapes.adapters.models import pytest_shapes_expected_input
+
+    context = ExplainContext(
+        exc, model=model, inputs=inputs, shape_of=adapters.shape_of, expected_input=pytest_shapes_expected_input
+    )
+    return explain_chain(exc, context, _builtin_explainers)
+
+
+@contextmanager
+def diagnose() -> Iterator[None]:
+    """Turn a TensorFlow/Keras shape error raised in the block into a ShapeMismatch (chained)."""
+    __tracebackhide__ = True
+    try:
+        yield
+    except ShapeMismatch:
+        raise
+    except Exception as error:
+        diagnosis = explain(error)
+        if diagnosis is None:
+            raise
+        raise ShapeMismatch(diagnosis) from error
+
+
+def _builtin_explainers(error: BaseException, context: ExplainContext) -> Diagnosis | None:
+    from pytest_shapes.session import BUILTIN_PLUGINS
+
+    # the order pluggy uses for the registered built-ins: last registered first
+    for _, module in reversed(BUILTIN_PLUGINS()):
+        implementation = getattr(module, "pytest_shapes_explain", None)
+        if implementation is not None:
+            diagnosis = implementation(error=error, context=context)
+            if diagnosis is not None:
+                return diagnosis
+    return None

@@ -1,0 +1,122 @@
+"""Checked calls: `shapes.wrap(fn)` returns one of these."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pytest_shapes.checker import check, check_dtype
+from pytest_shapes.diagnosis import CallRecord, ShapeMismatch
+
+if TYPE_CHECKING:
+    from pytest_shapes.spec import AnySpec
+    from pytest_shapes.fixture import Shapes
+
+# Keras models and layers: these methods take the same input as __call__
+CHECKED_METHODS = ("predict", "predict_on_batch")
+
+
+class Contract:
+    """The specs one wrapper checks, resolved once at wrap time."""
+
+    __slots__ = ("input", "output", "dtype", "needs_bindings")
+
+    def __init__(self, input: AnySpec | None, output: AnySpec | None, dtype: str | None):
+        self.input = input
+        self.output = output
+        self.dtype = dtype
+        self.needs_bindings = _has_names(input) or _has_names(output)
+
+
+def _has_names(spec: Any) -> bool:
+    if spec is None:
+        return False
+    items = getattr(spec, "items", None)
+    if items is not None:
+        values = items.values() if isinstance(items, dict) else items
+        return any(_has_names(item) for item in values)
+    return bool(spec.named or spec.variadic_name)
+
+
+class CheckedCall:
+    """Calls `fn`, checking its first argument and its result against a contract."""
+
+    __slots__ = ("_fn", "_contract", "_state", "_name", "_model", "__wrapped__")
+
+    def __init__(self, fn: Callable[..., Any], contract: Contract, state: Shapes, name: str, model: Any):
+        self._fn = fn
+        self._contract = contract
+        self._state = state
+        self._name = name
+        self._model = model
+        self.__wrapped__ = fn
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True
+        contract = self._contract
+        state = self._state
+        shape_of = state.shape_of
+        bindings: dict[str, Any] | None = {} if contract.needs_bindings else None
+        x = args[0] if args else _first_input(kwargs)
+        in_shapes = None
+        if contract.input is not None:
+            try:
+                in_shapes = check(contract.input, x, f"input of {self._name}", bindings, shape_of)
+            except ShapeMismatch as mismatch:
+                state.record(CallRecord(self._name, None, None, "violated", mismatch.diagnosis))
+                raise
+        try:
+            result = self._fn(*args, **kwargs)
+        except ShapeMismatch:
+            raise  # a nested wrapper already diagnosed it
+        except Exception as error:
+            diagnosis = state.explain(error, model=self._model, inputs=x)
+            if diagnosis is None:
+                raise  # not a shape error: untouched
+            state.record(CallRecord(self._name, in_shapes, None, "error", diagnosis))
+            raise ShapeMismatch(diagnosis) from error
+        out_shapes = None
+        try:
+            if contract.output is not None:
+                out_shapes = check(contract.output, result, f"output of {self._name}", bindings, shape_of, role="output")
+            if contract.dtype is not None:
+                check_dtype(contract.dtype, result, f"output of {self._name}", state.dtype_of)
+        except ShapeMismatch as mismatch:
+            state.record(CallRecord(self._name, in_shapes, None, "violated", mismatch.diagnosis))
+            raise
+        state.record(CallRecord(self._name, in_shapes, out_shapes, "passed"))
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._fn, name)
+
+    def __repr__(self) -> str:
+        return f"<shapes.wrap of {self._fn!r}>"
+
+
+class CheckedModel(CheckedCall):
+    """A wrapped Keras model or layer: `predict`/`predict_on_batch` are checked too."""
+
+    __slots__ = ("_methods",)
+
+    def __init__(self, fn: Callable[..., Any], contract: Contract, state: Shapes, name: str, model: Any):
+        super().__init__(fn, contract, state, name, model)
+        self._methods: dict[str, CheckedCall] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name in CHECKED_METHODS:
+            method = self._methods.get(name)
+            if method is None:
+                method = CheckedCall(
+                    getattr(self._fn, name), self._contract, self._state, f"{self._name}.{name}", self._model
+                )
+                self._methods[name] = method
+            return method
+        return getattr(self._fn, name)
+
+
+def _first_input(kwargs: dict[str, Any]) -> Any:
+    for key in ("inputs", "x"):
+        if key in kwargs:
+            return kwargs[key]
+    return None
