@@ -11,7 +11,7 @@ import itertools
 from typing import Any
 
 from pytest_shapes.diagnosis import Diagnosis
-from pytest_shapes.spec import VARIADIC, Named, NamedVariadic, Spec, format_dims, format_shape
+from pytest_shapes.spec import VARIADIC, Named, NamedVariadic, Spec, format_dims, format_shape, merge_segments
 
 Shape = tuple[Any, ...]
 
@@ -76,7 +76,8 @@ def compare(
         return Diagnosis(kind, message, hint, expected_text, actual_text, axis)
 
     if len(act) == len(exp) - 1:
-        if fits(exp[1:], act):
+        # a symbolic shape whose first dim is None already has its batch axis
+        if fits(exp[1:], act) and not (act and act[0] is None):
             fixed = (1, *act)
             return result(
                 "missing-batch-axis",
@@ -84,7 +85,7 @@ def compare(
                 f"add a batch axis: x[None, ...] or tf.expand_dims(x, 0) / np.expand_dims(x, 0)"
                 f"  # {actual_text} -> {format_shape(fixed)}",
             )
-        for index in range(1, len(exp)):
+        for index in range(len(exp) - 1, 0, -1):  # typically the trailing channel/feature axis
             if fits(exp[:index] + exp[index + 1 :], act):
                 fixed = act[:index] + (_size(exp[index]),) + act[index:]
                 code = "x[..., None]" if index == len(exp) - 1 else f"tf.expand_dims(x, axis={index})"
@@ -210,7 +211,7 @@ def _binding_conflict(spec: Spec, actual: Shape, bindings: dict[str, Any]) -> tu
         stop = len(actual) - (len(spec.dims) - start - 1)
         bound = bindings.get("*" + spec.variadic_name)
         segment = tuple(actual[start:stop])
-        if bound is not None and bound != segment:
+        if bound is not None and merge_segments(bound, segment) is None:
             return "*" + spec.variadic_name, start, bound, segment
     return None
 
@@ -238,3 +239,27 @@ def _expected_text(spec: Spec, bindings: dict[str, Any]) -> str:
     text = format_dims(spec.dims)
     bound = [f"{name}={bindings[name]}" for _, name in spec.named if name in bindings]
     return f"{text} with {', '.join(bound)}" if bound else text
+
+
+def find_mismatch(spec: Any, shapes: Any, where: str, *, role: str = "input") -> Diagnosis | None:
+    """The first place where `shapes` (a shape, or list/dict of shapes) breaks `spec`.
+
+    For explainers, which hold shapes rather than values. A structure that does
+    not line up with the spec yields None: the error message then speaks for itself.
+    """
+    if isinstance(spec, Spec):
+        if not isinstance(shapes, tuple) or spec.match(shapes, {}):
+            return None
+        return classify(spec, shapes, where, {}, role=role)
+    items = spec.items
+    if isinstance(items, dict) and isinstance(shapes, dict):
+        pairs = [(items[key], shapes[key], f"{where}[{key!r}]") for key in items if key in shapes]
+    elif isinstance(shapes, list) and len(shapes) == len(items):
+        pairs = [(item, shape, f"{where}[{i}]") for i, (item, shape) in enumerate(zip(items, shapes, strict=True))]
+    else:
+        return None
+    for item, shape, label in pairs:
+        found = find_mismatch(item, shape, label, role=role)
+        if found is not None:
+            return found
+    return None

@@ -29,15 +29,15 @@ REPORT_ATTR = "pytest_shapes"  # plain data on TestReport; xdist serialises repo
 
 
 def BUILTIN_PLUGINS() -> list[tuple[str, ModuleType]]:  # noqa: N802 - reads as a constant
-    """Built-in hook implementations, all `trylast`.
+    """Built-in hook implementations, all `trylast`, in the order they are called.
 
-    Registration order matters among trylast implementations (the last
-    registered runs first): the catch-all fallback explainer goes first.
+    pluggy calls trylast implementations in registration order, so the
+    specific explainers come first and the catch-all fallback last.
     """
     from pytest_shapes.adapters import generic, models, numpy, tensorflow
-    from pytest_shapes.explain import fallback, keras_input, targets, tf_ops
+    from pytest_shapes.explain import fallback, keras_input, signature, targets, tf_ops
 
-    modules = [generic, numpy, tensorflow, models, fallback, tf_ops, targets, keras_input]
+    modules = [tensorflow, numpy, generic, models, keras_input, targets, signature, tf_ops, fallback]
     return [(f"shapes-{module.__name__.rsplit('.', 2)[-2]}-{module.__name__.rsplit('.', 1)[-1]}", module) for module in modules]
 
 

@@ -123,7 +123,10 @@ class Spec:
             if bound is None:
                 bindings[key] = segment
             elif bound != segment:
-                return False
+                merged = merge_segments(bound, segment)
+                if merged is None:
+                    return False
+                bindings[key] = merged
         return True
 
     def __eq__(self, other: object) -> bool:
@@ -134,6 +137,22 @@ class Spec:
 
     def __repr__(self) -> str:
         return format_dims(self.dims)
+
+
+def merge_segments(bound: tuple[Any, ...], segment: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The axes of a named variadic seen twice, or None when they conflict.
+
+    Unknown sizes (None, from symbolic tensors) cannot disprove a binding,
+    just as for named dims; the merge keeps every size that is known.
+    """
+    if len(bound) != len(segment):
+        return None
+    merged = []
+    for old, new in zip(bound, segment, strict=True):
+        if old is not None and new is not None and old != new:
+            return None
+        merged.append(new if old is None else old)
+    return tuple(merged)
 
 
 class StructSpec:
@@ -186,14 +205,21 @@ _CACHE: dict[Any, AnySpec] = {}
 def parse(spec: Any) -> AnySpec:
     """Parse any accepted spec form; cached for hashable specs."""
     try:
-        # the type is part of the key: (1, 2) and [1, 2] parse alike, True == 1 does not
-        key = (type(spec), spec)
+        key = _cache_key(spec)
         cached = _CACHE.get(key)
     except TypeError:  # unhashable (list, dict): parse every time, it is cheap
         return _parse(spec, spec)
     if cached is None:
         cached = _CACHE[key] = _parse(spec, spec)
     return cached
+
+
+def _cache_key(spec: Any) -> Any:
+    # Types are part of the key, at every depth: True == 1 == 1.0 hash alike, so keyed
+    # by value alone (True,) or (3.0,) would get the cached valid spec instead of a SpecError.
+    if type(spec) is tuple:
+        return (tuple, tuple(_cache_key(item) for item in spec))
+    return (type(spec), spec)
 
 
 def _parse(spec: Any, whole: Any) -> AnySpec:
@@ -228,9 +254,11 @@ def _is_dim(item: Any) -> bool:
         return True
     if isinstance(item, str):
         return not _TOKEN_SPLIT.search(item.strip()) and item.strip() != ""
-    if isinstance(item, float):
-        return True  # a dim, though an invalid one: reported as such, not as a structure
-    return not isinstance(item, bool) and hasattr(item, "__index__")
+    if isinstance(item, float | bool):
+        # a dim, though an invalid one: reported at its element ("element 1 (True) is a bool"),
+        # not as "True is not a shape spec" after treating the tuple as a structure
+        return True
+    return hasattr(item, "__index__")
 
 
 def _parse_string(text: str, whole: Any) -> tuple[Any, ...]:

@@ -51,8 +51,7 @@ def diagnose() -> Iterator[None]:
 def _builtin_explainers(error: BaseException, context: ExplainContext) -> Diagnosis | None:
     from pytest_shapes.session import BUILTIN_PLUGINS
 
-    # the order pluggy uses for the registered built-ins: last registered first
-    for _, module in reversed(BUILTIN_PLUGINS()):
+    for _, module in BUILTIN_PLUGINS():  # the order pluggy calls them in
         implementation = getattr(module, "pytest_shapes_explain", None)
         if implementation is not None:
             diagnosis = implementation(error=error, context=context)

@@ -19,7 +19,8 @@ ExplainHook = Callable[[BaseException, ExplainContext], "Diagnosis | None"]
 # cheap pre-filter: errors whose text says nothing of shapes, ranks or dtypes are never ours
 _SHAPE_WORDS = re.compile(
     r"shape|ndim|rank|dimension|incompatible|size|Matrix|Dimensions|expected axis|"
-    r"broadcast|reshape|dtype|was expected to be a|TensorSpec|input_signature|Binding inputs",
+    r"broadcast|reshape|dtype|was expected to be a|TensorSpec|input_signature|Binding inputs|"
+    r"allowed values|does not match type|input\(s\)|Missing data for input|fully-defined",
     re.IGNORECASE,
 )
 _MAX_CHAIN = 16

@@ -35,8 +35,13 @@ class ExplainContext:
         self._expected_input = expected_input
 
     @cached_property
-    def _from_frames(self) -> tuple[Any, Any]:
+    def _from_frames(self) -> tuple[Any, Any, str | None]:
         return model_and_inputs_from_traceback(self.error)
+
+    @property
+    def entry(self) -> str | None:
+        """The model method the test called ('fit', 'predict', '__call__' ...), when found."""
+        return self._from_frames[2]
 
     @property
     def model(self) -> Any:
@@ -48,8 +53,20 @@ class ExplainContext:
 
     @cached_property
     def input_shapes(self) -> Any:
-        """The shape of the input (or a list/dict of shapes), or None."""
-        return shapes_of(self.inputs, self.shape_of)
+        """The shape of the input (or a list/dict of shapes), or None.
+
+        Falls back to the argument shapes Keras 3 lists in its messages
+        ("Arguments received by Sequential.call(): inputs=tf.Tensor(shape=(64,) ...").
+        """
+        shapes = shapes_of(self.inputs, self.shape_of)
+        if shapes is None:
+            from pytest_shapes.explain.messages import received_input_shape
+
+            for link in _links(self.error):
+                shapes = received_input_shape(str(link))
+                if shapes is not None:
+                    break
+        return shapes
 
     @cached_property
     def expected_input(self) -> AnySpec | None:
@@ -84,21 +101,47 @@ def is_keras_model(value: Any) -> bool:
     return hasattr(value, "layers") and hasattr(value, "predict") and is_keras_object(value)
 
 
-def model_and_inputs_from_traceback(error: BaseException) -> tuple[Any, Any]:
-    """The outermost Keras model in `error`'s traceback (or chain) and its input."""
-    seen: set[int] = set()
+def _links(error: BaseException) -> list[BaseException]:
+    links: list[BaseException] = []
     current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        tb = current.__traceback__
-        while tb is not None:
-            frame_locals = tb.tb_frame.f_locals
-            candidate = frame_locals.get("self")
-            if candidate is not None and is_keras_model(candidate):
-                return candidate, _received_input(frame_locals)
-            tb = tb.tb_next
+    while current is not None and current not in links and len(links) < 16:
+        links.append(current)
         current = current.__cause__ or current.__context__
-    return None, None
+    return links
+
+
+def model_and_inputs_from_traceback(error: BaseException) -> tuple[Any, Any, str | None]:
+    """The outermost Keras model in `error`'s traceback (or chain), its input, and the method called."""
+    for link in _links(error):
+        tb = link.__traceback__
+        while tb is not None:
+            found = _model_call(tb.tb_frame)
+            if found is not None:
+                return found
+            tb = tb.tb_next
+    return None, None, None
+
+
+def _model_call(frame: Any) -> tuple[Any, Any, str | None] | None:
+    """(model, input, method) if `frame` is a Keras model method, else None.
+
+    Keras filters its own frames out of tracebacks but keeps its
+    `error_handler(*args, **kwargs)` wrapper around public methods: there
+    args[0] is the model and `fn` the method (predict, fit, __call__ ...).
+    """
+    frame_locals = frame.f_locals
+    if frame.f_code.co_name == "error_handler":
+        args = frame_locals.get("args")
+        if isinstance(args, tuple) and args and is_keras_model(args[0]):
+            kwargs = frame_locals.get("kwargs") or {}
+            received = args[1] if len(args) > 1 else kwargs.get("x", kwargs.get("inputs"))
+            method = getattr(frame_locals.get("fn"), "__name__", None)
+            return args[0], received, method
+        return None
+    candidate = frame_locals.get("self")
+    if candidate is not None and is_keras_model(candidate):
+        return candidate, _received_input(frame_locals), frame.f_code.co_name
+    return None
 
 
 def _received_input(frame_locals: dict[str, Any]) -> Any:

@@ -11,12 +11,17 @@ import pytest
 
 from pytest_shapes.diagnosis import Diagnosis
 from pytest_shapes.explain.messages import is_framework_error, shapes_in, strip_tensor_contents
+from pytest_shapes.explain.rootcause import root_cause
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_shapes_explain(error: BaseException, context: Any) -> Diagnosis | None:
     if not is_framework_error(error):
         return None
+    # the message is unfamiliar, but data that does not fit the model explains it
+    found = root_cause(None, context)
+    if found is not None:
+        return found
     text = strip_tensor_contents(str(error))
     shapes = shapes_in(text)
     if not shapes:

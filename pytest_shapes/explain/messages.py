@@ -6,8 +6,10 @@ import re
 from typing import Any
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_NUMPY_VALUE = re.compile(r",?\s*numpy=\s*array\(\[\.\.\.\][^)]*\)")
 # (None, 64) / (64,) / () / [32,64] / [?,64] / TensorShape([None, 64])
-_SHAPE = re.compile(r"\((?:\s*(?:None|\d+)\s*,?)*\)|\[(?:\s*(?:None|\?|-?\d+)\s*,?)*\]")
+SHAPE_PATTERN = r"\((?:\s*(?:None|\d+)\s*,?)*\)|\[(?:\s*(?:None|\?|-?\d+)\s*,?)*\]"
+_SHAPE = re.compile(SHAPE_PATTERN)
 _DIM = re.compile(r"None|\?|-?\d+")
 _CONTENT_HINTS = re.compile(r"\d\.|\d\s+-?\d|\.\.\.|nan|inf|\n|b'|'\s+'", re.IGNORECASE)
 _FRAMEWORK_MODULES = ("tensorflow", "keras", "tf_keras")
@@ -21,9 +23,18 @@ _KERAS_PHRASES = re.compile(
 )
 
 
+# Keras 3 prints some shapes and window sizes as NumPy arrays: `inputs.shape=[None 1 1 3]`, `pool_size=[2 2]`
+_ARRAY_ATTRIBUTE = re.compile(r"\b(shape|pool_size|strides|dilation_rate|kernel_size)=\[((?:None|\d+)(?:\s+(?:None|\d+))*)\]")
+
+
+def _as_tuple(match: re.Match[str]) -> str:
+    dims = match.group(2).split()
+    return f"{match.group(1)}=({', '.join(dims)}{',' if len(dims) == 1 else ''})"
+
+
 def strip_tensor_contents(text: str) -> str:
     """Remove ANSI escapes and any bracketed tensor contents Keras echoed into `text`."""
-    text = _ANSI.sub("", text)
+    text = _ARRAY_ATTRIBUTE.sub(_as_tuple, _ANSI.sub("", text))
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
@@ -37,7 +48,7 @@ def strip_tensor_contents(text: str) -> str:
                     continue
         out.append(text[i])
         i += 1
-    return "".join(out)
+    return _NUMPY_VALUE.sub("", "".join(out))
 
 
 def _closing_bracket(text: str, start: int) -> int | None:
@@ -73,3 +84,12 @@ def is_framework_error(error: BaseException) -> bool:
 def layer_name(text: str) -> str | None:
     match = re.search(r"(?:of layer|layer) [\"'“]?([\w./-]+)[\"'”]?", text)
     return match.group(1) if match else None
+
+
+_RECEIVED_INPUT = re.compile(r"(?:inputs|x)=tf\.Tensor\(shape=(\([^)]*\))")
+
+
+def received_input_shape(text: str) -> tuple[Any, ...] | None:
+    """The input shape from Keras 3's "Arguments received by ...: inputs=tf.Tensor(shape=(64,), ...)"."""
+    match = _RECEIVED_INPUT.search(text)
+    return parse_shape(match.group(1)) if match else None

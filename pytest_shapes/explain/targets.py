@@ -1,10 +1,111 @@
+"""Losses and metrics: predictions vs labels.
+
+The usual root causes: integer labels with `categorical_crossentropy`,
+one-hot labels with `sparse_categorical_crossentropy`, a classifier head that
+kept its spatial axes (no Flatten), or a head with the wrong number of units.
+"""
+
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
+from pytest_shapes.diagnosis import Diagnosis
+from pytest_shapes.explain.messages import SHAPE_PATTERN, parse_shape, strip_tensor_contents
+from pytest_shapes.spec import format_shape
+
+S = SHAPE_PATTERN
+
+# each pattern yields (labels, predictions) shapes; `sparse` says whether the loss wants class ids
+_PATTERNS: list[tuple[re.Pattern[str], str, bool | None]] = [
+    # Keras 3
+    (re.compile(rf"Arguments `target` and `output` must have the same (?:rank|shape)[^.]*\. Received: target\.shape=({S}), output\.shape=({S})"), "lp", False),
+    (re.compile(rf"Argument `output` must have rank \(ndim\) `target\.ndim - 1`\. Received: target\.shape=({S}), output\.shape=({S})"), "lp", True),
+    (re.compile(rf"`labels\.shape` must equal `logits\.shape` except for the last dimension\. Received: labels\.shape=({S}) and logits\.shape=({S})"), "lp", True),
+    (re.compile(rf"`labels\.shape\.rank` must equal `logits\.shape\.rank - 1`\. Received: labels\.shape=({S}) of rank \d+ and logits\.shape=({S})"), "lp", True),
+    # legacy Keras 2 / TensorFlow
+    (re.compile(rf"Shapes ({S}) and ({S}) are incompatible"), "lp", None),
+    (re.compile(rf"logits and labels must have the same first dimension, got logits shape ({S}) and labels shape ({S})"), "pl", True),
+    (re.compile(rf"logits and labels must be broadcastable: logits_size=({S}) labels_size=({S})"), "pl", False),
+    (re.compile(rf"Dimensions must be equal, but are \d+ and \d+ for '{{{{node [^']*(?:loss|metric)[^']*}}}}.*?with input shapes: ({S}), ({S})", re.S), "lp", None),
+]
+_CARDINALITY = re.compile(r"Data cardinality is ambiguous.*?'x' sizes: ([\d, ]+).*?'y' sizes: ([\d, ]+)", re.S)
+
+
+def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], sparse: bool | None) -> Diagnosis:
+    shown = f"labels {format_shape(labels)} vs predictions {format_shape(predictions)}"
+    kind = "target-mismatch"
+    if len(predictions) >= 3 and len(predictions) > len(labels):
+        kind = "rank-mismatch"
+        hint = (
+            "the classifier head kept its spatial axes: add layers.Flatten() or "
+            "layers.GlobalAveragePooling2D() before the final Dense layer"
+        )
+        detail = f"the model outputs rank {len(predictions)} per batch, the labels are rank {len(labels)}"
+    elif _is_class_ids(labels, predictions) and sparse is not True:
+        classes = predictions[-1]
+        hint = (
+            "the labels are integer class ids: use loss='sparse_categorical_crossentropy', "
+            f"or one-hot them: y = keras.utils.to_categorical(y, {classes})"
+        )
+        detail = "integer class ids given to a loss that expects one-hot labels"
+    elif sparse is True and len(labels) == len(predictions) and labels[-1] == predictions[-1] and labels[-1] not in (1, None):
+        hint = "the labels are one-hot: use loss='categorical_crossentropy', or pass class ids: y = y.argmax(axis=-1)"
+        detail = "one-hot labels given to a sparse loss that expects class ids"
+    elif sparse is True and len(labels) == 1 and len(predictions) == 2 and labels[0] is not None and predictions[0] is not None and labels[0] == predictions[0] * predictions[1]:
+        hint = "the labels are one-hot (flattened): use loss='categorical_crossentropy', or pass class ids: y = y.argmax(axis=-1)"
+        detail = "one-hot labels given to a sparse loss that expects class ids"
+    elif labels and predictions and labels[0] not in (None, predictions[0]) and predictions[0] is not None:
+        hint = f"labels and inputs must have the same number of samples ({labels[0]} vs {predictions[0]}): check the split/slicing of x and y"
+        detail = "different numbers of samples"
+    else:
+        units = labels[-1] if labels else None
+        hint = (
+            f"the labels have {units} values per sample but the model outputs {predictions[-1] if predictions else '?'}: "
+            f"make the last layer Dense({units}) (with the loss that fits the labels), or fix the label encoding"
+        )
+        detail = "the model's output does not match the labels"
+    return Diagnosis(kind, f"loss/metric: {shown} ({detail})", hint=hint, expected=format_shape(predictions), actual=format_shape(labels))
+
+
+def _is_class_ids(labels: tuple[Any, ...], predictions: tuple[Any, ...]) -> bool:
+    """(N,) or (N, 1) labels against (N, C) predictions with C > 1."""
+    if len(predictions) != 2 or predictions[-1] in (1, None):
+        return False
+    return len(labels) == 1 or (len(labels) == 2 and labels[-1] == 1)
+
+
+def symptom(text: str) -> Diagnosis | None:
+    for pattern, order, sparse in _PATTERNS:
+        match = pattern.search(text)
+        if match:
+            first, second = parse_shape(match.group(1)), parse_shape(match.group(2))
+            labels, predictions = (first, second) if order == "lp" else (second, first)
+            return explain_targets(labels, predictions, sparse)
+    match = _CARDINALITY.search(text)
+    if match:
+        return Diagnosis(
+            "target-mismatch",
+            f"x and y have different numbers of samples: x {match.group(1).strip()}, y {match.group(2).strip()}",
+            hint="slice x and y the same way (same train/test split indices)",
+            expected=match.group(1).strip(),
+            actual=match.group(2).strip(),
+        )
+    return None
+
 
 @pytest.hookimpl(trylast=True)
-def pytest_shapes_explain(error: BaseException, context: Any) -> Any:
-    return None
+def pytest_shapes_explain(error: BaseException, context: Any) -> Diagnosis | None:
+    if not isinstance(error, ValueError) and not type(error).__module__.startswith("tensorflow"):
+        return None
+    found = symptom(strip_tensor_contents(str(error)))
+    if found is not None:
+        found.layer = _output_layer(context.model)
+    return found
+
+
+def _output_layer(model: Any) -> str | None:
+    layers = getattr(model, "layers", None) if model is not None else None
+    return getattr(layers[-1], "name", None) if layers else None

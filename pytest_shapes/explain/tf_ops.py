@@ -1,10 +1,317 @@
+"""TensorFlow op errors: matrix products, broadcasting, reshapes, conv/pool sizes, dtypes.
+
+Each family is a list of (pattern, builder) pairs covering the eager wording
+(`InvalidArgumentError ... [Op:MatMul]`), the graph wording under
+`tf.function` (`ValueError: Dimensions must be equal ... with input shapes:`)
+and the Keras 3 wording of the same check.
+"""
+
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from pytest_shapes.diagnosis import Diagnosis
+from pytest_shapes.explain.messages import SHAPE_PATTERN, parse_shape, strip_tensor_contents
+from pytest_shapes.explain.rootcause import root_cause
+from pytest_shapes.spec import format_shape
+
+S = SHAPE_PATTERN
+Builder = Callable[[re.Match[str]], "Diagnosis | None"]
+
+_ELEMENTWISE_NODES = re.compile(
+    r"= (?:AddV2|Add|Sub|Mul|RealDiv|Div|FloorDiv|Maximum|Minimum|Pow|SquaredDifference|BiasAdd|Select\w*)\["
+)
+_MATMUL_NODES = re.compile(r"= (?:MatMul|BatchMatMul\w*)\[")
+
+
+def _shapes(match: re.Match[str], *groups: int) -> list[tuple[Any, ...]]:
+    return [parse_shape(match.group(group)) for group in groups]
+
+
+# -- matrix products ---------------------------------------------------------
+
+
+def matmul(a: tuple[Any, ...], b: tuple[Any, ...], transpose_b: bool = False) -> Diagnosis:
+    inner_a, inner_b = a[-1], (b[-1] if transpose_b else b[-2] if len(b) >= 2 else b[-1])
+    shown = f"{format_shape(a)} @ {format_shape(b)}"
+    if len(b) >= 2 and a[-1] == b[-1] and not transpose_b and a[-1] != b[-2]:
+        hint = f"the second operand is transposed: tf.matmul(a, b, transpose_b=True) or b = tf.transpose(b)  # {format_shape(b)} -> ({b[-1]}, {b[-2]})"
+    elif len(a) >= 2 and a[-2] == inner_b and a[-1] != inner_b:
+        hint = f"the first operand is transposed: tf.matmul(a, b, transpose_a=True)  # {format_shape(a)} -> ({a[-1]}, {a[-2]})"
+    else:
+        hint = (
+            f"the last axis of the first operand ({inner_a}) must equal the second-to-last of the second ({inner_b}): "
+            f"build the weight as ({inner_a}, {b[-1]}), or check which feature column was dropped/added"
+        )
+    return Diagnosis(
+        "matmul-incompatible",
+        f"matrix product {shown}: inner dimensions differ ({inner_a} vs {inner_b})",
+        hint=hint,
+        expected=f"(..., {inner_a}) @ ({inner_a}, ...)",
+        actual=shown,
+        axis=-1,
+    )
+
+
+def _matmul_ranks(match: re.Match[str]) -> Diagnosis:
+    a, b = _shapes(match, 1, 2)
+    vector, other = (a, "first") if len(a) < len(b) else (b, "second")
+    fixed = (1, *vector) if other == "first" else (*vector, 1)
+    code = "tf.expand_dims(a, 0)" if other == "first" else "tf.expand_dims(b, -1)"
+    return Diagnosis(
+        "missing-batch-axis",
+        f"matrix product {format_shape(a)} @ {format_shape(b)}: the {other} operand is a vector (rank 1); "
+        "a matrix product needs rank >= 2",
+        hint=f"add the missing axis: {code}  # {format_shape(vector)} -> {format_shape(fixed)}",
+        expected="rank >= 2",
+        actual=format_shape(vector),
+    )
+
+
+def _graph_binary(match: re.Match[str]) -> Diagnosis | None:
+    node, a, b = match.group(1), parse_shape(match.group(2)), parse_shape(match.group(3))
+    if _MATMUL_NODES.search(node):
+        return matmul(a, b, transpose_b="transpose_b=true" in node)
+    if _ELEMENTWISE_NODES.search(node):
+        return broadcast(a, b)
+    return None
+
+
+# -- broadcasting --------------------------------------------------------------
+
+
+def broadcast(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
+    rank = max(len(a), len(b))
+    pa, pb = (None,) * (rank - len(a)) + tuple(a), (None,) * (rank - len(b)) + tuple(b)
+    axis = next(
+        (i for i in range(rank) if pa[i] is not None and pb[i] is not None and pa[i] != pb[i] and 1 not in (pa[i], pb[i])),
+        rank - 1,
+    )
+    shown = f"{format_shape(a)} and {format_shape(b)}"
+    return Diagnosis(
+        "broadcast-incompatible",
+        f"element-wise op on {shown}: axis {axis} is {pa[axis]} vs {pb[axis]} (sizes must match or be 1)",
+        hint=(
+            f"make axis {axis} agree: for a residual/skip connection project the shortcut to {pa[axis]} "
+            f"features (e.g. layers.Dense({pa[axis]}) or a 1x1 Conv) before adding; "
+            "or reshape one operand so the axis is 1"
+        ),
+        expected=format_shape(a),
+        actual=format_shape(b),
+        axis=axis,
+    )
+
+
+def _broadcast_pair(match: re.Match[str]) -> Diagnosis:
+    a, b = _shapes(match, 1, 2)
+    return broadcast(a, b)
+
+
+# -- reshape -------------------------------------------------------------------
+
+
+def _reshape(have: int, want: str, target: str | None = None) -> Diagnosis:
+    target_text = f" to {target}" if target else ""
+    return Diagnosis(
+        "reshape-size",
+        f"reshape{target_text}: the input has {have} elements but the target shape {want}",
+        hint=(
+            "the element count must stay the same: let one axis be inferred with -1 "
+            "(e.g. tf.reshape(x, (batch, -1))); for image patches the image size must be divisible by the patch size "
+            "(crop or pad it first)"
+        ),
+        expected=want,
+        actual=f"{have} elements",
+    )
+
+
+def _reshape_eager(match: re.Match[str]) -> Diagnosis:
+    have, kind, want = int(match.group(1)), match.group(2), int(match.group(3))
+    return _reshape(have, f"requires a multiple of {want}" if kind == "requires a multiple of" else f"has {want}")
+
+
+def _reshape_graph(match: re.Match[str]) -> Diagnosis:
+    return _reshape(int(match.group(1)), f"has {match.group(3)} elements", match.group(2))
+
+
+def _reshape_keras(match: re.Match[str]) -> Diagnosis:
+    source, target = parse_shape(match.group(1)), parse_shape(match.group(2))
+    have = _product(source)
+    want = _product(target)
+    diagnosis = _reshape(have, f"{format_shape(target)} has {want} elements per sample", format_shape(target))
+    diagnosis.message = (
+        f"Reshape{format_shape(target)} on per-sample shape {format_shape(source)}: {have} elements cannot become {want}"
+    )
+    diagnosis.actual = format_shape(source)
+    return diagnosis
+
+
+def _product(shape: tuple[Any, ...]) -> int:
+    total = 1
+    for dim in shape:
+        total *= dim if isinstance(dim, int) and dim > 0 else 1
+    return total
+
+
+# -- convolution / pooling sizes ------------------------------------------------
+
+
+def spatial(detail: str, received: str | None = None) -> Diagnosis:
+    return Diagnosis(
+        "spatial-too-small",
+        f"a convolution/pooling window is larger than its input{f' {received}' if received else ''}: {detail}",
+        hint=(
+            "use padding='same' in the Conv/Pool layers, remove a downsampling stage, "
+            "or feed larger inputs; check the data has a batch axis (a single image looks like a tiny batch)"
+        ),
+        actual=received,
+    )
+
+
+def _conv_negative(match: re.Match[str]) -> Diagnosis:
+    return spatial(f"input size {match.group(2)}, filter size {match.group(3)} gives {match.group(1)}")
+
+
+def _conv_graph(match: re.Match[str]) -> Diagnosis:
+    return spatial(f"subtracting {match.group(1)} from {match.group(2)}", match.group(3))
+
+
+def _conv_keras(match: re.Match[str]) -> Diagnosis:
+    received = format_shape(parse_shape(match.group(1)))
+    window = re.search(r"(pool_size|kernel shape)=(\([^)]*\))", match.string)
+    layer = re.search(r"when calling (\w+)\.call", match.string)
+    detail = f"{window.group(1)} {window.group(2)}" if window else "the window"
+    diagnosis = spatial(f"{detail} does not fit", received)
+    if layer:
+        diagnosis.layer = layer.group(1)
+    return diagnosis
+
+
+# -- dtypes ---------------------------------------------------------------------
+
+_DTYPE_NAMES = {"float": "float32", "double": "float64", "half": "float16", "int32": "int32", "int64": "int64"}
+
+
+def dtype(op: str, expected: str, actual: str) -> Diagnosis:
+    expected, actual = _DTYPE_NAMES.get(expected, expected), _DTYPE_NAMES.get(actual, actual)
+    if op in ("MatMul", "BatchMatMulV2") and "int" in (expected + actual):
+        hint = (
+            "integer ids times a float table? look rows up with tf.gather(table, ids) / layers.Embedding, "
+            f"or cast: tf.cast(x, tf.{expected if 'float' in expected else actual})"
+        )
+    else:
+        hint = f"cast one operand: tf.cast(x, tf.{expected})"
+    return Diagnosis(
+        "dtype-mismatch",
+        f"{op}: an operand is {actual} where {expected} is expected",
+        hint=hint,
+        expected=expected,
+        actual=actual,
+    )
+
+
+def _dtype_eager(match: re.Match[str]) -> Diagnosis:
+    op = re.search(r"compute (\w+)", match.string)
+    return dtype(op.group(1) if op else "op", match.group(1), match.group(2))
+
+
+def _dtype_graph(match: re.Match[str]) -> Diagnosis:
+    return dtype(match.group(2), match.group(4), match.group(3))
+
+
+# -- concatenation / stacking -----------------------------------------------------
+
+
+def _concat(match: re.Match[str]) -> Diagnosis:
+    texts = match.groups() if match.lastindex else re.findall(S, match.group(0).split("Received", 1)[-1])
+    a, b = (parse_shape(text) for text in (texts[0], texts[1] if len(texts) > 1 else texts[0]))
+    shown = f"{format_shape(a)} and {format_shape(b)}"
+    if len(a) != len(b):
+        return Diagnosis(
+            "rank-mismatch",
+            f"concatenating/stacking {shown}: ranks differ ({len(a)} vs {len(b)})",
+            hint="give every input the same rank (tf.expand_dims / layers.Reshape) before concatenating",
+            expected=format_shape(a),
+            actual=format_shape(b),
+        )
+    differing = [i for i in range(len(a)) if a[i] is not None and b[i] is not None and a[i] != b[i]]
+    return Diagnosis(
+        "size-mismatch",
+        f"concatenating/stacking {shown}: axes {differing} differ; only the concatenation axis may",
+        hint="make the other axes equal (resize, pad or project one input), or concatenate along the axis that differs",
+        expected=format_shape(a),
+        actual=format_shape(b),
+        axis=differing[0] if differing else None,
+    )
+
+
+def _matmul_ranks_single(match: re.Match[str]) -> Diagnosis:
+    return Diagnosis(
+        "missing-batch-axis",
+        f"matrix product on a rank-{match.group(1)} operand: a matrix product needs rank >= 2",
+        hint="add the missing axis: tf.expand_dims(a, 0)  # (n,) -> (1, n)",
+        expected="rank >= 2",
+        actual=f"rank {match.group(1)}",
+    )
+
+
+def _dtype_attr_named(match: re.Match[str]) -> Diagnosis:
+    op = re.search(r"node (\w+)", match.string)
+    return Diagnosis(
+        "dtype-mismatch",
+        f"{op.group(1) if op else 'op'}: got {match.group(1)} where one of {match.group(2)} is allowed",
+        hint="indices/ids must be integers: tf.cast(ids, tf.int32)",
+        expected=match.group(2),
+        actual=match.group(1),
+    )
+
+
+PATTERNS: list[tuple[re.Pattern[str], Builder]] = [
+    (re.compile(rf"Matrix size-incompatible: In\[0\]: ({S}), In\[1\]: ({S})"), lambda m: matmul(*_shapes(m, 1, 2))),
+    (re.compile(rf"In\[0\] and In\[1\] has different ndims: ({S}) vs\. ({S})"), _matmul_ranks),
+    (re.compile(rf"In\[0\] ndims must be >= 2: (\d+)"), _matmul_ranks_single),
+    (re.compile(rf"Dimensions must be equal, but are \d+ and \d+ for '(.*?)' with input shapes: ({S}), ({S})", re.S), _graph_binary),
+    (re.compile(rf"Incompatible shapes: ({S}) vs\. ({S})"), _broadcast_pair),
+    (re.compile(rf"Input shapes are: ({S}) and ({S})"), _broadcast_pair),
+    (re.compile(rf"Inputs have incompatible shapes\. Received shapes ({S}) and ({S})"), _broadcast_pair),
+    (re.compile(rf"operands could not be broadcast together with shapes ({S}) ({S})"), _broadcast_pair),
+    (re.compile(r"Input to reshape is a tensor with (\d+) values, but the requested shape (has|requires a multiple of) (\d+)"), _reshape_eager),
+    (re.compile(rf"Cannot reshape a tensor with (\d+) elements to shape ({S}) \((\d+) elements\)"), _reshape_graph),
+    (re.compile(rf"total size of (?:the tensor|the new array) must be unchanged\.?,? (?:Received: )?input_shape ?= ?({S}),? (?:target_shape|output_shape) ?= ?({S})"), _reshape_keras),
+    (re.compile(r"Computed output size would be negative: (-?\d+) \[input_size: (\d+), effective_filter_size: (\d+)"), _conv_negative),
+    (re.compile(rf"Negative dimension size caused by subtracting (\d+) from (\d+) for .*? with input shapes: ({S})", re.S), _conv_graph),
+    (re.compile(r"Computed output size would be zero or negative\. Received:? `?inputs[. ]shape=(\([^)]*\))"), _conv_keras),
+    (re.compile(r"was expected to be a (\w+) tensor but is a (\w+) tensor"), _dtype_eager),
+    (re.compile(r"Input '(\w+)' of '(\w+)' Op has type (\w+) that does not match type (\w+)"), _dtype_graph),
+    (re.compile(r"Value for attr 'T\w*' of (\w+) is not in the list of allowed values: ([\w, ]+)"), _dtype_attr_named),
+    (re.compile(rf"ConcatOp ?: Dimension \d+ in both shapes must be equal: shape\[0\] = ({S}) vs\. shape\[1\] = ({S})"), _concat),
+    (re.compile(rf"Shapes of all inputs must match: values\[0\]\.shape = ({S}) != values\[1\]\.shape = ({S})"), _concat),
+    (re.compile(r"requires inputs with matching shapes except for the concat(?:enation)? axis\..*"), _concat),
+]
+
+
+def symptom(text: str) -> Diagnosis | None:
+    for pattern, build in PATTERNS:
+        match = pattern.search(text)
+        if match:
+            found = build(match)
+            if found is not None:
+                return found
+    return None
+
 
 @pytest.hookimpl(trylast=True)
-def pytest_shapes_explain(error: BaseException, context: Any) -> Any:
-    return None
+def pytest_shapes_explain(error: BaseException, context: Any) -> Diagnosis | None:
+    if not isinstance(error, ValueError | TypeError) and not type(error).__module__.startswith("tensorflow"):
+        return None
+    text = strip_tensor_contents(str(error))
+    if "loss" in text and "Dimensions must be equal" in text:
+        return None  # a loss on predictions vs labels: the targets explainer's
+    found = symptom(text)
+    if found is None:
+        return None
+    return root_cause(found, context)

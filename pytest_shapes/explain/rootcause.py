@@ -1,0 +1,70 @@
+"""From symptom to root cause.
+
+An explainer reads a *symptom* from the error message (a layer got rank 3
+where it wanted 4). The root cause is often upstream: the data given to the
+model does not fit the model's declared input. When the model and its input
+are within reach, compare those first; either way add the layer trace.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_shapes.classify import find_mismatch
+from pytest_shapes.diagnosis import Diagnosis
+from pytest_shapes.explain.context import ExplainContext, is_keras_model
+from pytest_shapes.spec import format_shape
+from pytest_shapes.trace import failing_row, layer_trace
+
+# methods that take a whole dataset: a "missing batch axis" there is a model built for one sample
+_DATASET_METHODS = ("fit", "evaluate", "train_on_batch", "test_on_batch")
+
+
+def model_label(model: Any) -> str:
+    name = getattr(model, "name", None)
+    return f"{type(model).__name__} '{name}'" if isinstance(name, str) else type(model).__name__
+
+
+def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis | None:
+    """The diagnosis to report: the input-vs-model mismatch when there is one, else the symptom."""
+    model = context.model
+    actual = context.input_shapes
+    diagnosis = symptom
+    if model is not None and actual is not None:
+        declared = context.expected_input
+        if declared is not None:
+            where = f"input of {model_label(model)}"
+            if context.entry and context.entry not in ("__call__", "call"):
+                where += f" (in {context.entry}())"
+            found = find_mismatch(declared, actual, where)
+            if found is not None:
+                diagnosis = _dataset_size_in_input(found, context) or found
+                if symptom is not None and symptom.layer:
+                    diagnosis.layer = symptom.layer
+    if diagnosis is None:
+        return None
+    if model is not None and actual is not None and is_keras_model(model) and not diagnosis.trace:
+        diagnosis.trace = layer_trace(model, actual)
+        row = failing_row(diagnosis.trace)
+        if row is not None and not diagnosis.layer:
+            diagnosis.layer = row.layer
+    return diagnosis
+
+
+def _dataset_size_in_input(found: Diagnosis, context: ExplainContext) -> Diagnosis | None:
+    """`Input(shape=(1000, 20))` for a (1000, 20) dataset: the model, not the data, is wrong."""
+    if found.kind != "missing-batch-axis" or context.entry not in _DATASET_METHODS:
+        return None
+    actual = context.input_shapes
+    if not isinstance(actual, tuple) or len(actual) < 2:
+        return None
+    per_sample = format_shape(actual[1:])
+    return Diagnosis(
+        "extra-axis",
+        f"the model's input {found.expected} includes the dataset size {actual[0]}: "
+        f"{context.entry}() got data {format_shape(actual)}, which Keras splits into batches of samples {per_sample}",
+        hint=f"declare one sample's shape: keras.Input(shape={per_sample})",
+        expected=found.expected,
+        actual=format_shape(actual),
+        axis=1,
+    )
