@@ -75,6 +75,14 @@ def compare(
         message = f"{base} ({detail})" if detail else base
         return Diagnosis(kind, message, hint, expected_text, actual_text, axis)
 
+    if fits(exp, act):
+        # explainers may pass shapes whose known sizes agree (unknown dims, or the
+        # error lies elsewhere): say so rather than invent a root cause
+        return result(
+            "unknown-shape-error",
+            "the known sizes fit",
+            "compare the shapes with the op or layer named in the error",
+        )
     if len(act) == len(exp) - 1:
         # a symbolic shape whose first dim is None already has its batch axis
         if fits(exp[1:], act) and not (act and act[0] is None):
@@ -158,8 +166,8 @@ def _permutation(expected: Shape, actual: Shape) -> tuple[int, ...] | None:
     Closest means fewest inversions, so channels-first (N, C, H, W) reads as
     one axis moved, perm [0, 2, 3, 1], not as H and C swapped.
     """
-    if len(actual) > 6 or sorted(map(str, expected)) == sorted(map(str, actual)) and expected == actual:
-        return None
+    if len(actual) > 6 or fits(expected, actual):
+        return None  # the order as given already fits: not an ordering problem
     best = None
     for perm in itertools.permutations(range(len(actual))):
         if all(_dim_fits(expected[i], actual[p]) for i, p in enumerate(perm)):
@@ -248,9 +256,11 @@ def find_mismatch(spec: Any, shapes: Any, where: str, *, role: str = "input") ->
     not line up with the spec yields None: the error message then speaks for itself.
     """
     if isinstance(spec, Spec):
-        if not isinstance(shapes, tuple) or spec.match(shapes, {}):
+        bindings: dict[str, Any] = {}
+        if not isinstance(shapes, tuple) or spec.match(shapes, bindings):
             return None
-        return classify(spec, shapes, where, {}, role=role)
+        # the bindings the failed match made: ('n', 'n') vs (3, 4) is a conflict, not an axis order
+        return classify(spec, shapes, where, bindings, role=role)
     items = spec.items
     if isinstance(items, dict) and isinstance(shapes, dict):
         pairs = [(items[key], shapes[key], f"{where}[{key!r}]") for key in items if key in shapes]

@@ -31,6 +31,7 @@ _SHAPE_PAIR = re.compile(
 _INPUT_COUNT = re.compile(r"expects (\d+) (?:named )?input\(s\)(?: with keys (\[[^\]]*\]))?, but it received (\d+) input")
 _MISSING_KEY = re.compile(r'Missing data for input "([^"]+)"\. You passed a data dictionary with keys (\[[^\]]*\])\. Expected the following keys: (\[[^\]]*\])')
 _WEIGHTS = re.compile(rf"(?:Layer )?([\w/.-]+) weight shape ({SHAPE_PATTERN}) is not compatible with provided weight shape ({SHAPE_PATTERN})")
+_UNDEFINED_DENSE = re.compile(rf"The last dimension of the inputs to a Dense layer should be defined\. Found None\. Full input shape received: ({SHAPE_PATTERN})()")
 _UNDEFINED = re.compile(rf"Shapes used to initialize variables must be fully-defined \(no `None` dimensions\)\. Received: shape=({SHAPE_PATTERN}) for variable path='([^']+)'")
 
 
@@ -66,13 +67,14 @@ def structure_symptom(text: str) -> Diagnosis | None:
         )
         diagnosis.layer = layer
         return diagnosis
-    match = _UNDEFINED.search(text)
+    match = _UNDEFINED.search(text) or _UNDEFINED_DENSE.search(text)
     if match:
         shape, variable = match.group(1), match.group(2)
-        layer = variable.split("/")[-2] if "/" in variable else variable
+        layer = (variable.split("/")[-2] if "/" in variable else variable) or None
         return Diagnosis(
             "size-mismatch",
-            f"layer '{layer}' cannot build its weights {shape}: the size of its input's last axis is unknown (None)",
+            f"{f'layer {layer!r}' if layer else 'a Dense layer'} cannot build its weights for {shape}: "
+            "the size of its input's last axis is unknown (None)",
             hint=(
                 "give the feature axis a size, e.g. keras.Input(shape=(n_features,)); after convolutions on "
                 "variable-size images use layers.GlobalAveragePooling2D() instead of Flatten(); "

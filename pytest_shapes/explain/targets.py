@@ -17,6 +17,7 @@ from pytest_shapes.explain.messages import SHAPE_PATTERN, parse_shape, strip_ten
 from pytest_shapes.spec import format_shape
 
 S = SHAPE_PATTERN
+LOSS_NAMES = "loss|metric|mean_squared|mean_absolute|crossentropy|hinge|huber|kl_divergence|poisson|cosine|log_cosh"
 
 # each pattern yields (labels, predictions) shapes; `sparse` says whether the loss wants class ids
 _PATTERNS: list[tuple[re.Pattern[str], str, bool | None]] = [
@@ -29,9 +30,12 @@ _PATTERNS: list[tuple[re.Pattern[str], str, bool | None]] = [
     (re.compile(rf"Shapes ({S}) and ({S}) are incompatible"), "lp", None),
     (re.compile(rf"logits and labels must have the same first dimension, got logits shape ({S}) and labels shape ({S})"), "pl", True),
     (re.compile(rf"logits and labels must be broadcastable: logits_size=({S}) labels_size=({S})"), "pl", False),
-    (re.compile(rf"Dimensions must be equal, but are \d+ and \d+ for '{{{{node [^']*(?:loss|metric)[^']*}}}}.*?with input shapes: ({S}), ({S})", re.S), "lp", None),
+    (re.compile(rf"`logits` and `labels` must have the same shape, received \(({S}) vs ({S})\)"), "pl", False),
+    (_LOSS_NODE := re.compile(rf"Dimensions must be equal, but are \d+ and \d+ for '{{{{node [^']*(?:{LOSS_NAMES})[^']*}}}}.*?\((\S+), (\S+)\)' with input shapes: ({S}), ({S})", re.S), "node", None),
 ]
-_CARDINALITY = re.compile(r"Data cardinality is ambiguous.*?'x' sizes: ([\d, ]+).*?'y' sizes: ([\d, ]+)", re.S)
+_CARDINALITY = re.compile(r"Data cardinality is ambiguous.*?'?x'? sizes: ([\d, ]+).*?'?y'? sizes: ([\d, ]+)", re.S)
+# graph nodes name their operands: the labels come from the input pipeline
+_LABEL_OPERAND = re.compile(r"IteratorGetNext|^data|y_true|labels?\b")
 
 
 def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], sparse: bool | None) -> Diagnosis:
@@ -44,6 +48,13 @@ def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], spars
             "layers.GlobalAveragePooling2D() before the final Dense layer"
         )
         detail = f"the model outputs rank {len(predictions)} per batch, the labels are rank {len(labels)}"
+    elif sparse is True and _flattened_spatial(labels, predictions):
+        kind = "rank-mismatch"
+        hint = (
+            "the classifier head kept its spatial axes (the loss flattened them into the batch): add layers.Flatten() "
+            "or layers.GlobalAveragePooling2D() before the final Dense layer"
+        )
+        detail = f"{predictions[0]} predictions for {labels[0]} labels"
     elif _is_class_ids(labels, predictions) and sparse is not True:
         classes = predictions[-1]
         hint = (
@@ -70,6 +81,13 @@ def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], spars
     return Diagnosis(kind, f"loss/metric: {shown} ({detail})", hint=hint, expected=format_shape(predictions), actual=format_shape(labels))
 
 
+def _flattened_spatial(labels: tuple[Any, ...], predictions: tuple[Any, ...]) -> bool:
+    """Keras 2 sparse losses flatten (N, H, W, C) predictions to (N*H*W, C)."""
+    if len(labels) != 1 or not predictions or not isinstance(labels[0], int) or not isinstance(predictions[0], int):
+        return False
+    return predictions[0] > labels[0] > 0 and predictions[0] % labels[0] == 0
+
+
 def _is_class_ids(labels: tuple[Any, ...], predictions: tuple[Any, ...]) -> bool:
     """(N,) or (N, 1) labels against (N, C) predictions with C > 1."""
     if len(predictions) != 2 or predictions[-1] in (1, None):
@@ -77,11 +95,19 @@ def _is_class_ids(labels: tuple[Any, ...], predictions: tuple[Any, ...]) -> bool
     return len(labels) == 1 or (len(labels) == 2 and labels[-1] == 1)
 
 
+def is_loss_node(text: str) -> bool:
+    return _LOSS_NODE.search(text) is not None
+
+
 def symptom(text: str) -> Diagnosis | None:
     for pattern, order, sparse in _PATTERNS:
         match = pattern.search(text)
         if match:
-            first, second = parse_shape(match.group(1)), parse_shape(match.group(2))
+            if order == "node":  # Sub(labels, predictions) in Keras 3, SquaredDifference(predictions, labels) in Keras 2
+                order = "pl" if _LABEL_OPERAND.search(match.group(2)) else "lp"
+                first, second = parse_shape(match.group(3)), parse_shape(match.group(4))
+            else:
+                first, second = parse_shape(match.group(1)), parse_shape(match.group(2))
             labels, predictions = (first, second) if order == "lp" else (second, first)
             return explain_targets(labels, predictions, sparse)
     match = _CARDINALITY.search(text)

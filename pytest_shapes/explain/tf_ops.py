@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from pytest_shapes.diagnosis import Diagnosis
+from pytest_shapes.explain import targets
 from pytest_shapes.explain.messages import SHAPE_PATTERN, parse_shape, strip_tensor_contents
 from pytest_shapes.explain.rootcause import root_cause
 from pytest_shapes.spec import format_shape
@@ -281,7 +282,7 @@ PATTERNS: list[tuple[re.Pattern[str], Builder]] = [
     (re.compile(rf"operands could not be broadcast together with shapes ({S}) ({S})"), _broadcast_pair),
     (re.compile(r"Input to reshape is a tensor with (\d+) values, but the requested shape (has|requires a multiple of) (\d+)"), _reshape_eager),
     (re.compile(rf"Cannot reshape a tensor with (\d+) elements to shape ({S}) \((\d+) elements\)"), _reshape_graph),
-    (re.compile(rf"total size of (?:the tensor|the new array) must be unchanged\.?,? (?:Received: )?input_shape ?= ?({S}),? (?:target_shape|output_shape) ?= ?({S})"), _reshape_keras),
+    (re.compile(rf"total size of (?:the )?(?:tensor|new array) must be unchanged\.?,? (?:Received: )?input_shape ?= ?({S}),? (?:target_shape|output_shape) ?= ?({S})"), _reshape_keras),
     (re.compile(r"Computed output size would be negative: (-?\d+) \[input_size: (\d+), effective_filter_size: (\d+)"), _conv_negative),
     (re.compile(rf"Negative dimension size caused by subtracting (\d+) from (\d+) for .*? with input shapes: ({S})", re.S), _conv_graph),
     (re.compile(r"Computed output size would be zero or negative\. Received:? `?inputs[. ]shape=(\([^)]*\))"), _conv_keras),
@@ -309,7 +310,7 @@ def pytest_shapes_explain(error: BaseException, context: Any) -> Diagnosis | Non
     if not isinstance(error, ValueError | TypeError) and not type(error).__module__.startswith("tensorflow"):
         return None
     text = strip_tensor_contents(str(error))
-    if "loss" in text and "Dimensions must be equal" in text:
+    if "Dimensions must be equal" in text and targets.is_loss_node(text):
         return None  # a loss on predictions vs labels: the targets explainer's
     found = symptom(text)
     if found is None:
