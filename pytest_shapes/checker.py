@@ -63,6 +63,15 @@ def check(
     return [check(item, part, f"{where}[{i}]", bindings, shape_of, role=role) for i, (item, part) in enumerate(zip(items, value, strict=True))]
 
 
+def shapes_of(value: Any, shape_of: ShapeOf) -> Any:
+    """The shape of `value`, or a list/dict of shapes for a structure of tensors (no spec needed)."""
+    if isinstance(value, Mapping):
+        return {key: shapes_of(item, shape_of) for key, item in value.items()}
+    if isinstance(value, list | tuple) and value and not isinstance(value[0], int | float):
+        return [shapes_of(item, shape_of) for item in value]
+    return shape_of(value)
+
+
 def check_dtype(expected: str, value: Any, where: str, dtype_of: Callable[[Any], str | None]) -> None:
     __tracebackhide__ = True
     if isinstance(value, Mapping):

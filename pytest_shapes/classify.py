@@ -11,7 +11,7 @@ import itertools
 from typing import Any
 
 from pytest_shapes.diagnosis import Diagnosis
-from pytest_shapes.spec import VARIADIC, Named, NamedVariadic, Spec, format_dims, format_shape, merge_segments
+from pytest_shapes.spec import VARIADIC, Named, NamedVariadic, Spec, StructSpec, format_dims, format_shape, merge_segments
 
 Shape = tuple[Any, ...]
 
@@ -249,27 +249,43 @@ def _expected_text(spec: Spec, bindings: dict[str, Any]) -> str:
     return f"{text} with {', '.join(bound)}" if bound else text
 
 
-def find_mismatch(spec: Any, shapes: Any, where: str, *, role: str = "input") -> Diagnosis | None:
+def find_mismatch(spec: Any, shapes: Any, where: str, *, role: str = "input", path: str = "") -> Diagnosis | None:
     """The first place where `shapes` (a shape, or list/dict of shapes) breaks `spec`.
 
-    For explainers, which hold shapes rather than values. A structure that does
-    not line up with the spec yields None: the error message then speaks for itself.
+    For explainers, which hold shapes rather than values. `where` may contain
+    "{path}", replaced by the position in the structure ("[0]", "['image']").
+    A structure that does not line up with the spec yields None: the error
+    message then speaks for itself.
     """
     if isinstance(spec, Spec):
-        bindings: dict[str, Any] = {}
-        if not isinstance(shapes, tuple) or spec.match(shapes, bindings):
+        if not isinstance(shapes, tuple) or spec.match(shapes, {}):
             return None
-        # the bindings the failed match made: ('n', 'n') vs (3, 4) is a conflict, not an axis order
-        return classify(spec, shapes, where, bindings, role=role)
+        return classify(spec, shapes, where.replace("{path}", path), {}, role=role)
     items = spec.items
     if isinstance(items, dict) and isinstance(shapes, dict):
-        pairs = [(items[key], shapes[key], f"{where}[{key!r}]") for key in items if key in shapes]
+        pairs = [(items[key], shapes[key], f"{path}[{key!r}]") for key in items if key in shapes]
     elif isinstance(shapes, list) and len(shapes) == len(items):
-        pairs = [(item, shape, f"{where}[{i}]") for i, (item, shape) in enumerate(zip(items, shapes, strict=True))]
+        pairs = [(item, shape, f"{path}[{i}]") for i, (item, shape) in enumerate(zip(items, shapes, strict=True))]
     else:
         return None
-    for item, shape, label in pairs:
-        found = find_mismatch(item, shape, label, role=role)
+    for item, shape, item_path in pairs:
+        found = find_mismatch(item, shape, where, role=role, path=item_path)
         if found is not None:
             return found
+    return None
+
+
+def swapped_inputs(spec: Any, shapes: Any) -> list[int] | None:
+    """The order in which a list of inputs would fit a list spec, when it is not the given one."""
+    if not isinstance(spec, StructSpec) or isinstance(spec.items, dict) or not isinstance(shapes, list):
+        return None
+    items = spec.items
+    if len(items) != len(shapes) or len(shapes) > 6:
+        return None
+    for order in itertools.permutations(range(len(shapes))):
+        if list(order) != list(range(len(shapes))) and all(
+            isinstance(item, Spec) and isinstance(shapes[i], tuple) and item.match(shapes[i], {})
+            for item, i in zip(items, order, strict=True)
+        ):
+            return list(order)
     return None

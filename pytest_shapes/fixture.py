@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from pytest_shapes.checker import check
+from pytest_shapes.checker import check, shapes_of
 from pytest_shapes.diagnosis import CallRecord, Diagnosis, ShapeMismatch
 from pytest_shapes.marker import MarkerContract, dtype_name
 from pytest_shapes.spec import parse
@@ -70,11 +70,15 @@ class Shapes:
         """
         __tracebackhide__ = True
         label = name or "value"
+        # bind into a copy: a failed check (caught by pytest.raises) must not leave
+        # half-made bindings that break the test's later checks
+        bindings = dict(self._check_bindings)
         try:
-            shapes = check(parse(spec), value, label, self._check_bindings, self.shape_of)
+            shapes = check(parse(spec), value, label, bindings, self.shape_of)
         except ShapeMismatch as mismatch:
-            self.calls.append(CallRecord(label, None, None, "violated", mismatch.diagnosis))
+            self.calls.append(CallRecord(label, None, shapes_of(value, self.shape_of), "violated", mismatch.diagnosis))
             raise
+        self._check_bindings = bindings
         self.calls.append(CallRecord(label, None, shapes, "passed"))
 
     @contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pytest_shapes.checker import check, check_dtype
+from pytest_shapes.checker import check, check_dtype, shapes_of
 from pytest_shapes.diagnosis import CallRecord, ShapeMismatch
 
 if TYPE_CHECKING:
@@ -58,13 +58,15 @@ class CheckedCall:
         shape_of = state.shape_of
         bindings: dict[str, Any] | None = {} if contract.needs_bindings else None
         x = args[0] if args else _first_input(kwargs)
-        in_shapes = None
+        # a CallRecord holds the actual shapes whether or not a spec checked them
         if contract.input is not None:
             try:
                 in_shapes = check(contract.input, x, f"input of {self._name}", bindings, shape_of)
             except ShapeMismatch as mismatch:
-                state.record(CallRecord(self._name, None, None, "violated", mismatch.diagnosis))
+                state.record(CallRecord(self._name, shapes_of(x, shape_of), None, "violated", mismatch.diagnosis))
                 raise
+        else:
+            in_shapes = shapes_of(x, shape_of)
         try:
             result = self._fn(*args, **kwargs)
         except ShapeMismatch:
@@ -75,20 +77,29 @@ class CheckedCall:
                 raise  # not a shape error: untouched
             state.record(CallRecord(self._name, in_shapes, None, "error", diagnosis))
             raise ShapeMismatch(diagnosis) from error
-        out_shapes = None
         try:
             if contract.output is not None:
                 out_shapes = check(contract.output, result, f"output of {self._name}", bindings, shape_of, role="output")
+            else:
+                out_shapes = shapes_of(result, shape_of)
             if contract.dtype is not None:
                 check_dtype(contract.dtype, result, f"output of {self._name}", state.dtype_of)
         except ShapeMismatch as mismatch:
-            state.record(CallRecord(self._name, in_shapes, None, "violated", mismatch.diagnosis))
+            state.record(CallRecord(self._name, in_shapes, shapes_of(result, shape_of), "violated", mismatch.diagnosis))
             raise
         state.record(CallRecord(self._name, in_shapes, out_shapes, "passed"))
         return result
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._fn, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # attributes pass through both ways: `model.trainable = False` must reach the model,
+        # not fail because the wrapper has __slots__
+        if name in _OWN_ATTRIBUTES:
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._fn, name, value)
 
     def __repr__(self) -> str:
         return f"<shapes.wrap of {self._fn!r}>"
@@ -113,6 +124,9 @@ class CheckedModel(CheckedCall):
                 self._methods[name] = method
             return method
         return getattr(self._fn, name)
+
+
+_OWN_ATTRIBUTES = frozenset(CheckedCall.__slots__) | frozenset(CheckedModel.__slots__)
 
 
 def _first_input(kwargs: dict[str, Any]) -> Any:

@@ -95,12 +95,8 @@ def symptom(text: str) -> Diagnosis | None:
     if match:
         bound, want, found, shape_text = match.groups()
         actual = parse_shape(shape_text) if shape_text else (None,) * int(found)
-        expected = (None,) * int(want)
-        diagnosis = compare(expected, actual, where)
-        if bound == "min_" or bound == "max_":
-            diagnosis.expected = f"rank {'>=' if bound == 'min_' else '<='} {want}"
-        else:
-            diagnosis.expected = f"rank {want}"
+        relation = {"min_": ">= ", "max_": "<= "}.get(bound or "", "")
+        diagnosis = compare((None,) * int(want), actual, where, expected_text=f"rank {relation}{want}")
         return _symbolic_hint(_located(diagnosis, layer), text)
     match = _AXIS.search(text)
     if match:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_shapes.classify import find_mismatch
+from pytest_shapes.classify import find_mismatch, swapped_inputs
 from pytest_shapes.diagnosis import Diagnosis
 from pytest_shapes.explain.context import ExplainContext, is_keras_model
 from pytest_shapes.spec import format_shape
@@ -33,12 +33,16 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
     if model is not None and actual is not None:
         declared = context.expected_input
         if declared is not None:
-            where = f"input of {model_label(model)}"
-            if context.entry and context.entry not in ("__call__", "call"):
-                where += f" (in {context.entry}())"
-            found = find_mismatch(declared, actual, where)
+            method = f".{context.entry}()" if context.entry and context.entry not in ("__call__", "call") else ""
+            found = find_mismatch(declared, actual, f"input{{path}} of {model_label(model)}{method}")
             if found is not None:
                 diagnosis = _dataset_size_in_input(found, context) or found
+                order = swapped_inputs(declared, actual)
+                if order is not None:
+                    diagnosis.hint = (
+                        f"the inputs are in the wrong order: pass them as [{', '.join(f'inputs[{i}]' for i in order)}], "
+                        "or as a dict keyed by the Input names"
+                    )
                 if symptom is not None and symptom.layer:
                     diagnosis.layer = symptom.layer
     if diagnosis is None:

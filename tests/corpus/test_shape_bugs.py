@@ -1,0 +1,604 @@
+"""Real shape bugs, one failing test each: pytest-shapes must name the root cause of every one.
+
+Plain user code with no marker and no fixture. Runs under Keras 3 and under
+legacy Keras 2 (TF_USE_LEGACY_KERAS=1), so it uses `tf.keras`.
+tests/test_corpus.py runs each test through pytester and checks what a user sees.
+"""
+
+import numpy as np
+import tensorflow as tf
+
+keras = tf.keras  # tf_keras under TF_USE_LEGACY_KERAS=1, Keras 3 otherwise
+layers = keras.layers
+
+tf.random.set_seed(0)
+np.random.seed(0)
+
+
+def dense_model(n_in=64, n_out=10, act=None):
+    return keras.Sequential([keras.Input(shape=(n_in,)), layers.Dense(n_out, activation=act)])
+
+
+def cnn():
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(8, 3),
+            layers.MaxPooling2D(),
+            layers.Flatten(),
+            layers.Dense(10),
+        ]
+    )
+
+
+def clf(n_in=8, n_out=3, act="softmax"):
+    return keras.Sequential([keras.Input(shape=(n_in,)), layers.Dense(n_out, activation=act)])
+
+
+X16 = np.random.rand(16, 8).astype("float32")
+
+
+# -- missing batch axis
+
+
+def test_dense_call_missing_batch():
+    m = dense_model()
+    m(tf.zeros((64,)))
+
+
+def test_dense_call_missing_batch_numpy():
+    m = dense_model()
+    m(np.arange(64, dtype="float32"))
+
+
+def test_dense_predict_missing_batch():
+    m = dense_model()
+    m.predict(np.zeros((64,), dtype="float32"), verbose=0)
+
+
+def test_unbuilt_dense_rank1():
+    layers.Dense(10)(tf.zeros((64,)))
+
+
+def test_built_dense_rank1():
+    d = layers.Dense(10)
+    d.build((None, 64))
+    d(tf.zeros((64,)))
+
+
+# -- dropped feature column
+
+
+def test_dense_call_63_features():
+    m = dense_model()
+    m(tf.zeros((8, 63)))
+
+
+def test_dense_predict_63_features():
+    m = dense_model()
+    m.predict(np.zeros((8, 63), dtype="float32"), verbose=0)
+
+
+# -- CNN
+
+
+def test_cnn_call_single_image():
+    cnn()(tf.zeros((28, 28, 1)))
+
+
+def test_cnn_predict_single_image():
+    cnn().predict(np.zeros((28, 28, 1), dtype="float32"), verbose=0)
+
+
+def test_rgb_cnn_call_no_channel_axis():
+    m = keras.Sequential([keras.Input(shape=(28, 28, 3)), layers.Conv2D(8, 3)])
+    m(tf.zeros((4, 28, 28)))
+
+
+def test_rgb_cnn_call_single_image():
+    m = keras.Sequential([keras.Input(shape=(28, 28, 3)), layers.Conv2D(8, 3), layers.Flatten(), layers.Dense(10)])
+    m(tf.zeros((28, 28, 3)))
+
+
+def test_cnn_channels_first_data():
+    m = keras.Sequential([keras.Input(shape=(32, 32, 3)), layers.Conv2D(4, 3)])
+    m(tf.zeros((4, 3, 32, 32)))
+
+
+# -- head without flatten
+def headless():
+    m = keras.Sequential(
+        [
+            keras.Input(shape=(8, 8, 3)),
+            layers.Conv2D(4, 3),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+    return m
+
+
+def test_no_flatten_categorical_fit():
+    m = headless()
+    m.compile(optimizer="sgd", loss="categorical_crossentropy")
+    y = np.eye(10, dtype="float32")[np.random.randint(0, 10, 16)]
+    m.fit(np.zeros((16, 8, 8, 3), "float32"), y, verbose=0, epochs=1, batch_size=16)
+
+
+def test_no_flatten_sparse_fit():
+    m = headless()
+    m.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    y = np.random.randint(0, 10, 16)
+    m.fit(np.zeros((16, 8, 8, 3), "float32"), y, verbose=0, epochs=1, batch_size=16)
+
+
+# -- label encoding
+
+
+def test_categorical_int_labels_1d():
+    m = clf()
+    m.compile(optimizer="sgd", loss="categorical_crossentropy")
+    m.fit(X16, np.random.randint(0, 3, (16,)), verbose=0, epochs=1, batch_size=16)
+
+
+def test_categorical_int_labels_2d():
+    m = clf()
+    m.compile(optimizer="sgd", loss="categorical_crossentropy")
+    m.fit(X16, np.random.randint(0, 3, (16, 1)), verbose=0, epochs=1, batch_size=16)
+
+
+def test_sparse_with_onehot():
+    m = clf()
+    m.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    y = np.eye(3, dtype="float32")[np.random.randint(0, 3, 16)]
+    m.fit(X16, y, verbose=0, epochs=1, batch_size=16)
+
+
+def test_binary_ce_output1_labels3():
+    m = clf(n_out=1, act="sigmoid")
+    m.compile(optimizer="sgd", loss="binary_crossentropy")
+    y = np.eye(3, dtype="float32")[np.random.randint(0, 3, 16)]
+    m.fit(X16, y, verbose=0, epochs=1, batch_size=16)
+
+
+# -- matmul
+
+
+def test_matmul_inner_mismatch():
+    tf.matmul(tf.ones((32, 64)), tf.ones((63, 10)))
+
+
+def test_matmul_transposed_weights():
+    tf.matmul(tf.ones((32, 64)), tf.ones((10, 64)))
+
+
+def test_matmul_operator():
+    tf.ones((32, 64)) @ tf.ones((63, 10))
+
+
+def test_batched_matmul_mismatch():
+    tf.matmul(tf.ones((4, 5, 6)), tf.ones((4, 7, 8)))
+
+
+def test_matmul_rank1():
+    tf.matmul(tf.ones((64,)), tf.ones((64, 10)))
+
+
+# -- residual add
+
+
+def test_eager_add_mismatch():
+    tf.add(tf.ones((4, 32)), tf.ones((4, 16)))
+
+
+def test_eager_plus_operator_mismatch():
+    tf.ones((4, 32)) + tf.ones((4, 16))
+
+
+def test_functional_add_layer_mismatch():
+    inp = keras.Input(shape=(8,))
+    a = layers.Dense(32)(inp)
+    b = layers.Dense(16)(inp)
+    out = layers.Add()([a, b])
+    keras.Model(inp, out)
+
+
+def test_functional_plus_operator_mismatch():
+    inp = keras.Input(shape=(8,))
+    a = layers.Dense(32)(inp)
+    b = layers.Dense(16)(inp)
+    out = a + b
+    keras.Model(inp, out)
+
+
+# -- reshape
+
+
+def test_eager_reshape_bad_size():
+    tf.reshape(tf.ones((4, 30)), (4, 7, 4))
+
+
+def test_keras_reshape_layer_build():
+    keras.Sequential([keras.Input(shape=(30,)), layers.Reshape((7, 4))])
+
+
+def test_keras_reshape_layer_call():
+    m = keras.Sequential([keras.Input(shape=(28,)), layers.Reshape((7, 4))])
+    m(tf.ones((4, 30)))
+
+
+def test_patch_reshape_not_divisible():
+    tf.reshape(tf.ones((1, 30, 30, 3)), (1, -1, 8 * 8 * 3))
+
+
+# -- too small spatial
+
+
+def test_deep_stack_tiny_image_build():
+    stack = [keras.Input(shape=(8, 8, 1))]
+    for _ in range(4):
+        stack += [layers.Conv2D(3, 3, padding="valid"), layers.MaxPooling2D()]
+    keras.Sequential(stack)
+
+
+def test_conv2d_kernel_bigger_than_input_build():
+    keras.Sequential([keras.Input(shape=(2, 2, 1)), layers.Conv2D(3, 3)])
+
+
+def test_maxpool_layer_too_small_build():
+    keras.Sequential([keras.Input(shape=(1, 1, 1)), layers.MaxPooling2D()])
+
+
+# -- tf.function signatures
+
+
+def test_tf_function_signature_rank():
+    @tf.function(input_signature=[tf.TensorSpec((None, 64), tf.float32)])
+    def f(x):
+        return x * 2.0
+
+    f(tf.zeros((64,)))
+
+
+def test_tf_function_signature_dim():
+    @tf.function(input_signature=[tf.TensorSpec((None, 64), tf.float32)])
+    def f(x):
+        return x * 2.0
+
+    f(tf.zeros((4, 63)))
+
+
+def test_tf_function_signature_numpy_wrong_rank():
+    @tf.function(input_signature=[tf.TensorSpec((None, 64), tf.float32)])
+    def f(x):
+        return x * 2.0
+
+    f(np.zeros((2, 8, 64), dtype="float32"))
+
+
+def test_tf_function_signature_dtype():
+    @tf.function(input_signature=[tf.TensorSpec((None, 64), tf.float32)])
+    def f(x):
+        return x * 2.0
+
+    f(tf.zeros((2, 64), tf.int32))
+
+
+def test_saved_model_serving_signature_wrong_rank():
+    import tempfile
+
+    m = tf.Module()
+    m.v = tf.Variable(tf.ones((64, 10)))
+
+    @tf.function(input_signature=[tf.TensorSpec((None, 64), tf.float32)])
+    def serve(x):
+        return {"out": tf.matmul(x, m.v)}
+
+    m.serve = serve
+    d = tempfile.mkdtemp()
+    tf.saved_model.save(m, d, signatures={"serving_default": serve})
+    loaded = tf.saved_model.load(d)
+    loaded.signatures["serving_default"](x=tf.zeros((64,)))
+
+
+# -- dtype
+
+
+def test_matmul_int_float():
+    tf.matmul(tf.constant([[1, 2]]), tf.ones((2, 3)))
+
+
+def test_add_int_float():
+    tf.add(tf.constant([1, 2]), tf.constant([1.0, 2.0]))
+
+
+def test_gather_float_indices():
+    tf.gather(tf.ones((5, 3)), tf.constant([0.0, 1.0]))
+
+
+# -- errors under tf.function
+
+
+def test_tf_function_matmul_mismatch():
+    @tf.function
+    def f(a, b):
+        return tf.matmul(a, b)
+
+    f(tf.ones((32, 64)), tf.ones((63, 10)))
+
+
+def test_tf_function_add_mismatch():
+    @tf.function
+    def f(a, b):
+        return a + b
+
+    f(tf.ones((4, 32)), tf.ones((4, 16)))
+
+
+def test_tf_function_reshape_mismatch():
+    @tf.function
+    def f(a):
+        return tf.reshape(a, (4, 7, 4))
+
+    f(tf.ones((4, 30)))
+
+
+def test_tf_function_dynamic_shape_runtime_matmul():
+    # shapes unknown at trace time -> error at runtime from kernel, inside graph
+    @tf.function(input_signature=[tf.TensorSpec(None, tf.float32), tf.TensorSpec(None, tf.float32)])
+    def f(a, b):
+        return tf.matmul(a, b)
+
+    f(tf.ones((32, 64)), tf.ones((63, 10)))
+
+
+# -- 
+
+
+def test_conv1d_on_2d_input_build():
+    keras.Sequential([keras.Input(shape=(30,)), layers.Conv1D(4, 3)])
+
+
+def test_input_shape_includes_dataset_size():
+    X = np.zeros((1000, 20), "float32")
+    y = np.zeros((1000, 1), "float32")
+    m = keras.Sequential([keras.Input(shape=(1000, 20)), layers.Dense(1)])
+    m.compile(optimizer="sgd", loss="mse")
+    m.fit(X, y, verbose=0, epochs=1, batch_size=100)
+
+
+# -- multi-input
+def two_input():
+    a = keras.Input(shape=(64,), name="feat")
+    b = keras.Input(shape=(8,), name="meta")
+    x = layers.Concatenate()([a, b])
+    out = layers.Dense(1)(x)
+    return keras.Model([a, b], out)
+
+
+def test_two_input_swapped():
+    two_input()([tf.zeros((4, 8)), tf.zeros((4, 64))])
+
+
+def test_two_input_only_one():
+    two_input()(tf.zeros((4, 64)))
+
+
+def test_two_input_dict_wrong_key():
+    two_input()({"feat": tf.zeros((4, 64)), "metadata": tf.zeros((4, 8))})
+
+
+def test_two_input_predict_swapped():
+    two_input().predict([np.zeros((4, 8), "float32"), np.zeros((4, 64), "float32")], verbose=0)
+
+
+def test_concatenate_layer_mismatch_build():
+    a = keras.Input(shape=(4, 64))
+    b = keras.Input(shape=(5, 8))
+    layers.Concatenate()([a, b])
+
+
+# -- LSTM
+
+
+def test_lstm_2d_input():
+    m = keras.Sequential([keras.Input(shape=(10, 8)), layers.LSTM(4)])
+    m(tf.zeros((4, 8)))
+
+
+def test_lstm_on_2d_input_build():
+    keras.Sequential([keras.Input(shape=(8,)), layers.LSTM(4)])
+
+
+# -- fit/evaluate
+
+
+def test_fit_63_features():
+    m = dense_model(64, 1)
+    m.compile(optimizer="sgd", loss="mse")
+    m.fit(np.zeros((16, 63), "float32"), np.zeros((16, 1), "float32"), verbose=0, epochs=1)
+
+
+def test_evaluate_y_mismatch_mse():
+    m = clf()
+    m.compile(optimizer="sgd", loss="mse")
+    m.evaluate(X16, np.zeros((16, 5), "float32"), verbose=0)
+
+
+def test_fit_x_y_sample_count_mismatch():
+    m = clf()
+    m.compile(optimizer="sgd", loss="mse")
+    m.fit(X16, np.zeros((15, 3), "float32"), verbose=0, epochs=1)
+
+
+# -- concat
+
+
+def test_concat_mismatch():
+    tf.concat([tf.ones((4, 3)), tf.ones((5, 2))], axis=1)
+
+
+def test_stack_mismatch():
+    tf.stack([tf.ones((4, 3)), tf.ones((4, 2))])
+
+
+# -- ragged
+
+
+def test_dense_on_ragged():
+    rt = tf.ragged.constant([[1.0, 2.0], [3.0]])
+    layers.Dense(4)(rt)
+
+
+# -- sparse xent
+
+
+def test_sparse_xent_first_dim():
+    tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.zeros((15,), tf.int32), logits=tf.zeros((16, 3)))
+
+
+def test_sparse_xent_rank():
+    tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.zeros((16, 3), tf.int32), logits=tf.zeros((16, 3)))
+
+
+def test_softmax_xent_shape():
+    tf.nn.softmax_cross_entropy_with_logits(labels=tf.zeros((16, 5)), logits=tf.zeros((16, 3)))
+
+
+def test_keras_sparse_loss_float_onehot_direct():
+    keras.losses.SparseCategoricalCrossentropy(from_logits=True)(tf.one_hot([0, 1, 2, 0] * 4, 3), tf.zeros((16, 3)))
+
+
+# -- non-shape errors
+
+
+# -- custom layer
+class MyProj(layers.Layer):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.w = self.add_weight(name="w", shape=(63, 10), initializer="ones")
+
+    def call(self, x):
+        return tf.matmul(x, self.w)
+
+
+def test_custom_layer_eager_matmul():
+    MyProj()(tf.ones((4, 64)))
+
+
+def test_custom_layer_in_functional_build():
+    inp = keras.Input(shape=(64,))
+    MyProj()(inp)
+
+
+def test_custom_layer_in_sequential_fit():
+    m = keras.Sequential([keras.Input(shape=(64,)), layers.Dense(64), MyProj()])
+    m.compile(optimizer="sgd", loss="mse")
+    m.fit(np.zeros((8, 64), "float32"), np.zeros((8, 10), "float32"), verbose=0, epochs=1)
+
+
+class MySubclassModel(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.d1 = layers.Dense(16)
+        self.d2 = layers.Dense(4)
+
+    def call(self, x):
+        h = self.d1(x)
+        return tf.matmul(h, tf.ones((15, 4)))
+
+
+def test_subclassed_model_call():
+    MySubclassModel()(tf.ones((2, 8)))
+
+
+# -- dtype into dense
+
+
+def test_matmul_f32_f64():
+    tf.matmul(tf.ones((2, 2), tf.float32), tf.ones((2, 2), tf.float64))
+
+
+def test_dense_int_in_tf_function():
+    d = layers.Dense(3)
+    d.build((None, 2))
+
+    @tf.function
+    def f(x):
+        return tf.matmul(x, d.kernel)
+
+    f(tf.zeros((1, 2), tf.int32))
+
+
+# -- extras
+
+
+def test_batchnorm_wrong_axis_size():
+    m = keras.Sequential([keras.Input(shape=(4, 4, 3)), layers.BatchNormalization()])
+    m(tf.zeros((2, 4, 4, 5)))
+
+
+def test_tensor_contents_in_message_large():
+    # Keras prints call args; check what happens with a larger tensor with distinctive numbers
+    m = dense_model(64, 10)
+    m(tf.fill((3, 63), 7.25))
+
+
+def test_broadcast_to_mismatch():
+    tf.broadcast_to(tf.ones((3, 4)), (3, 5))
+
+
+def test_set_weights_wrong_shape():
+    d = layers.Dense(10)
+    d.build((None, 64))
+    d.set_weights([np.zeros((63, 10)), np.zeros((10,))])
+
+
+def test_dataset_batch_rank_mismatch_fit():
+    ds = tf.data.Dataset.from_tensor_slices((np.zeros((16, 64), "float32"), np.zeros((16, 1), "float32")))
+    # forgot .batch(): elements are (64,)
+    m = dense_model(64, 1)
+    m.compile(optimizer="sgd", loss="mse")
+    m.fit(ds, verbose=0, epochs=1)
+
+
+def test_numpy_assert_shape():
+    # numpy-level broadcast error as non-TF baseline
+    np.zeros((4, 32)) + np.zeros((4, 16))
+
+
+def test_dense_undefined_last_dim():
+    keras.Sequential([keras.Input(shape=(None,)), layers.Dense(4)])
+
+
+def test_flatten_variable_spatial_dense():
+    keras.Sequential([keras.Input(shape=(None, None, 3)), layers.Conv2D(4, 3), layers.Flatten(), layers.Dense(2)])
+
+
+def test_tf_data_label_shape_mismatch_fit():
+    ds = tf.data.Dataset.from_tensor_slices((X16, np.zeros((16, 5), "float32"))).batch(8)
+    m = clf()
+    m.compile(optimizer="sgd", loss="categorical_crossentropy")
+    m.fit(ds, verbose=0, epochs=1)
+
+
+def test_tensor_contents_numpy_int_predict_missing_batch():
+    m = dense_model(4, 2)
+    m(np.array([101.5, 202.5, 303.5, 404.5], dtype="float32"))
+
+
+def test_large_tensor_contents_missing_batch():
+    # how big does the embedded tensor repr get? (numpy summarises >1000 elements)
+    m = dense_model(5000, 2)
+    m(tf.random.uniform((5000,)))
+
+
+def test_large_tensor_tf_function_binding():
+    @tf.function(input_signature=[tf.TensorSpec((None, 5000), tf.float32)])
+    def f(x):
+        return x
+
+    f(tf.random.uniform((5000,)))
+
+
+def test_conv2d_layer_eager_direct_rank3():
+    layers.Conv2D(4, 3)(tf.zeros((28, 28, 3)))
