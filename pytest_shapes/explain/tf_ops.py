@@ -174,11 +174,12 @@ def spatial(detail: str, received: str | None = None) -> Diagnosis:
 
 
 def _conv_negative(match: re.Match[str]) -> Diagnosis:
-    return spatial(f"input size {match.group(2)}, filter size {match.group(3)} gives {match.group(1)}")
+    return spatial(f"a window of {match.group(3)} does not fit in {match.group(2)} (output size {match.group(1)})")
 
 
 def _conv_graph(match: re.Match[str]) -> Diagnosis:
-    return spatial(f"subtracting {match.group(1)} from {match.group(2)}", match.group(3))
+    window, size = match.group(1), match.group(2)
+    return spatial(f"a window of {window} does not fit in {size}", format_shape(parse_shape(match.group(3))))
 
 
 def _conv_keras(match: re.Match[str]) -> Diagnosis:
