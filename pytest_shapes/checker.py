@@ -67,9 +67,15 @@ def shapes_of(value: Any, shape_of: ShapeOf) -> Any:
     """The shape of `value`, or a list/dict of shapes for a structure of tensors (no spec needed)."""
     if isinstance(value, Mapping):
         return {key: shapes_of(item, shape_of) for key, item in value.items()}
-    if isinstance(value, list | tuple) and value and not isinstance(value[0], int | float):
+    # only a sequence of tensors (or of structures) is a structure: a list of 10k strings or
+    # numbers returned by a wrapped call must not become 10k entries in every CallRecord
+    if isinstance(value, list | tuple) and value and _is_structure_item(value[0]):
         return [shapes_of(item, shape_of) for item in value]
     return shape_of(value)
+
+
+def _is_structure_item(item: Any) -> bool:
+    return hasattr(item, "shape") or isinstance(item, Mapping | list | tuple)
 
 
 def check_dtype(expected: str, value: Any, where: str, dtype_of: Callable[[Any], str | None]) -> None:

@@ -168,8 +168,13 @@ def _permutation(expected: Shape, actual: Shape) -> tuple[int, ...] | None:
     """
     if len(actual) > 6 or fits(expected, actual):
         return None  # the order as given already fits: not an ordering problem
+    # An unconstrained leading (batch) axis stays put: with it free to move, (4, 3) for
+    # (None, 4) would read as "transpose" when a batch of 4 with 3 features is the likely truth.
+    keep_batch = expected[0] is None
     best = None
     for perm in itertools.permutations(range(len(actual))):
+        if keep_batch and perm[0] != 0:
+            continue
         if all(_dim_fits(expected[i], actual[p]) for i, p in enumerate(perm)):
             inversions = sum(1 for i in range(len(perm)) for j in range(i + 1, len(perm)) if perm[i] > perm[j])
             if inversions and (best is None or inversions < best[0]):
@@ -258,9 +263,11 @@ def find_mismatch(spec: Any, shapes: Any, where: str, *, role: str = "input", pa
     message then speaks for itself.
     """
     if isinstance(spec, Spec):
-        if not isinstance(shapes, tuple) or spec.match(shapes, {}):
+        bindings: dict[str, Any] = {}
+        if not isinstance(shapes, tuple) or spec.match(shapes, bindings):
             return None
-        return classify(spec, shapes, where.replace("{path}", path), {}, role=role)
+        # pass on what the failed match bound: ('n', 'n') vs (3, 4) is a conflict, not an axis order
+        return classify(spec, shapes, where.replace("{path}", path), bindings, role=role)
     items = spec.items
     if isinstance(items, dict) and isinstance(shapes, dict):
         pairs = [(items[key], shapes[key], f"{path}[{key!r}]") for key in items if key in shapes]

@@ -91,6 +91,10 @@ class CheckedCall:
         return result
 
     def __getattr__(self, name: str) -> Any:
+        if name in _OWN_ATTRIBUTES:
+            # a slot not set yet (copy.copy builds an empty wrapper first): reading self._fn
+            # here would recurse forever
+            raise AttributeError(name)
         return getattr(self._fn, name)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -123,7 +127,7 @@ class CheckedModel(CheckedCall):
                 )
                 self._methods[name] = method
             return method
-        return getattr(self._fn, name)
+        return super().__getattr__(name)
 
 
 _OWN_ATTRIBUTES = frozenset(CheckedCall.__slots__) | frozenset(CheckedModel.__slots__)

@@ -7,6 +7,7 @@ tests that need it are skipped with a clear reason.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 
@@ -32,12 +33,10 @@ try:
 except ImportError:
     HAVE_NUMPY = False
 
-try:
-    # hypothesis' pytest plugin imports it at the end of every in-process pytester run,
-    # and pytester drops modules a run imported: import it once, or each run pays ~2 s
+# hypothesis' pytest plugin imports it at the end of every in-process pytester run,
+# and pytester drops modules a run imported: import it once, or each run pays ~2 s
+with contextlib.suppress(ImportError):
     import hypothesis  # noqa: F401
-except ImportError:
-    pass
 
 LEGACY_KERAS = os.environ.get("TF_USE_LEGACY_KERAS") == "1"
 
@@ -76,4 +75,6 @@ def assert_no_plugin_traceback(result: pytest.RunResult) -> None:
     output = result.stdout.str() + result.stderr.str()
     assert "pytest_shapes/" not in output and "pytest_shapes\\" not in output, output
     assert "Traceback (most recent call last)" not in output, output
+
+
 collect_ignore = ["corpus"]  # user-style failing suites, run through pytester by test_corpus.py

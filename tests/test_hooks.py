@@ -1,0 +1,170 @@
+"""The `pytest_shapes_shape_of` hook (SPEC §7): conftest implementations and the built-ins."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import requires_numpy, requires_tf, shape_failure, tf
+
+from pytest_shapes import ShapeMismatch
+from pytest_shapes.spec import format_shape
+
+try:
+    import numpy as np
+except ImportError:  # the built-in NumPy cases are skipped
+    np = None
+
+# A tensor type pytest-shapes does not know. Its `.shape` is deliberately not the
+# real shape, so the result shows which extractor was used.
+GRID = """
+class Grid:
+    shape = (1,)
+
+    def __init__(self, *dims):
+        self.dims = dims
+"""
+
+GRID_HOOK = """
+def pytest_shapes_shape_of(value):
+    if type(value).__name__ == "Grid":
+        return value.dims
+    return None
+"""
+
+GRID_TESTS = (
+    GRID
+    + """
+import numpy as np
+import pytest
+
+def test_check(shapes):
+    shapes.check(Grid(4, 10), ("batch", 10), name="grid")
+
+@pytest.mark.expect_shape(("batch", 10), input=("batch", 64))
+def test_wrapped_call(shapes):
+    shapes.wrap(lambda x: Grid(x.dims[0], 10), name="f")(Grid(4, 64))
+
+def test_mismatch_shows_the_hook_shape(shapes):
+    shapes.check(Grid(4, 10), (None, 11), name="grid")
+
+def test_numpy_falls_through_to_the_builtin(shapes):
+    shapes.check(np.zeros((4, 10)), (None, 10), name="array")
+    shapes.check(np.zeros((4, 10)), (None, 12), name="array")
+"""
+)
+
+
+@requires_numpy
+def test_conftest_hook_wins_over_builtins(run):
+    result = run(GRID_TESTS, conftest=GRID_HOOK)
+
+    result.assert_outcomes(passed=2, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            *shape_failure("[size-mismatch] grid: expected (None, 11), got (4, 10) (axis 1: expected 11, got 10)"),
+            *shape_failure("[size-mismatch] array: expected (None, 12), got (4, 10) (axis 1: expected 12, got 10)"),
+        ]
+    )
+
+
+@requires_numpy
+def test_without_the_hook_the_builtin_reads_dot_shape(run):
+    result = run(GRID_TESTS)
+
+    result.assert_outcomes(passed=0, failed=4)
+    result.stdout.fnmatch_lines(
+        shape_failure("[missing-axis] grid: expected (batch, 10), got (1,) (axis 1 of size 10 is missing)")
+    )
+
+
+def test_hook_returning_none_falls_through_to_builtins(run):
+    result = run(
+        GRID
+        + """
+def test_duck_shape_is_used(shapes):
+    shapes.check(Grid(4, 10), (1,), name="grid")
+""",
+        conftest="""
+def pytest_shapes_shape_of(value):
+    return None
+""",
+    )
+
+    result.assert_outcomes(passed=1)
+
+
+def test_hook_is_called_with_the_value(run):
+    result = run(
+        GRID
+        + """
+def test_checked(shapes):
+    shapes.check(Grid(2, 3), "rows, cols", name="grid")
+    shapes.check(Grid(2, 4), "rows, cols", name="grid")
+""",
+        conftest="""
+import pytest
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_shapes_shape_of(value):
+    if type(value).__name__ == "Grid":
+        print(f"shape_of called with Grid{value.dims}")
+        return value.dims
+""",
+    )
+
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            *shape_failure(
+                "[binding-conflict] grid: dim 'cols' is 3 elsewhere in this call/test, but 4 here (axis 1); "
+                "expected (rows, cols) with rows=2, cols=3, got (2, 4)"
+            ),
+            "*Captured stdout call*",
+            "shape_of called with Grid(2, 3)",
+            "shape_of called with Grid(2, 4)",
+        ]
+    )
+
+
+# -- the built-in implementations ---------------------------------------------
+
+
+class Duck:
+    """Any object with a `.shape` (JAX, PyTorch, custom types)."""
+
+    def __init__(self, shape):
+        self.shape = shape
+
+
+@pytest.mark.parametrize(
+    ("make", "shape"),
+    [
+        pytest.param(lambda: np.zeros((2, 3, 4)), (2, 3, 4), id="numpy-array", marks=requires_numpy),
+        pytest.param(lambda: np.float32(1.0), (), id="numpy-scalar", marks=requires_numpy),
+        pytest.param(lambda: Duck((5, 6)), (5, 6), id="duck-typed"),
+        pytest.param(lambda: 3.0, (), id="python-scalar"),
+        pytest.param(lambda: tf.zeros((4, 10)), (4, 10), id="eager-tensor", marks=requires_tf),
+        pytest.param(lambda: tf.Variable(tf.zeros((3, 5))), (3, 5), id="variable", marks=requires_tf),
+        pytest.param(lambda: tf.keras.Input((28, 28, 1)), (None, 28, 28, 1), id="keras-tensor", marks=requires_tf),
+        pytest.param(lambda: tf.ragged.constant([[1, 2], [3]]), (2, None), id="ragged-tensor", marks=requires_tf),
+        pytest.param(
+            lambda: tf.sparse.SparseTensor(indices=[[0, 1]], values=[1.0], dense_shape=[3, 4]),
+            (3, 4),
+            id="sparse-tensor",
+            marks=requires_tf,
+        ),
+        pytest.param(lambda: tf.constant(1.0), (), id="scalar-tensor", marks=requires_tf),
+    ],
+)
+def test_builtin_shape_of(shapes, make, shape):
+    value = make()
+
+    shapes.check(value, shape)
+    with pytest.raises(ShapeMismatch) as info:
+        shapes.check(value, (*shape, 7))
+    assert f", got {format_shape(shape)} (" in str(info.value).splitlines()[0]
+
+
+@requires_tf
+def test_symbolic_unknown_sizes_fit_any_spec(shapes):
+    shapes.check(tf.keras.Input((None, 3)), ("batch", "steps", 3))
+    shapes.check(tf.zeros((4, 7, 3)), ("batch", "steps", 3))

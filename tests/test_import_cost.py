@@ -1,0 +1,119 @@
+"""Loading pytest-shapes never imports TensorFlow, Keras or NumPy (SPEC §0, §8).
+
+Each case runs a fresh interpreter under `-X importtime`, which lists every
+module the process imported, however indirectly.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("tensorflow", "keras", "tf_keras", "numpy")
+# pytest with pytest-shapes as its only plugin: other installed plugins may import what they like
+PYTEST_WITH_SHAPES_ONLY = ("-m", "pytest", "-p", "pytest_shapes.plugin", "-p", "no:cacheprovider", "-q")
+ONLY_EXPLICIT_PLUGINS = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+
+
+def imported_modules(
+    *args: str, cwd: str | None = None, env: dict[str, str] | None = None, returncode: int = 0
+) -> list[str]:
+    """The modules a fresh `python -X importtime <args>` imports, in import order."""
+    completed = subprocess.run(
+        [sys.executable, "-X", "importtime", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        check=False,
+    )
+    assert completed.returncode == returncode, completed.stdout + completed.stderr
+    modules = [
+        line.rsplit("|", 1)[1].strip()
+        for line in completed.stderr.splitlines()
+        if line.startswith("import time:") and "imported package" not in line
+    ]
+    assert modules, completed.stderr  # importtime output parsed: an empty list would prove nothing
+    return modules
+
+
+def heavy(modules: list[str]) -> list[str]:
+    return [module for module in modules if module.split(".")[0] in HEAVY]
+
+
+@pytest.mark.parametrize("module", ["pytest_shapes.plugin", "pytest_shapes"])
+def test_import_does_not_import_frameworks(module):
+    modules = imported_modules("-c", f"import {module}")
+
+    assert module in modules
+    assert heavy(modules) == []
+
+
+def test_a_session_without_frameworks_does_not_import_them(tmp_path):
+    # the plugin's hooks, the fixture, a check and a diagnosis all run; nothing heavy loads
+    (tmp_path / "test_plain.py").write_text(
+        """
+class Table:
+    shape = (4, 3)
+
+def test_check(shapes):
+    shapes.check(Table(), ("rows", 3))
+
+def test_wrapped(shapes):
+    shapes.wrap(lambda x: x, input=(None, 3))(Table())
+
+def test_violated(shapes):
+    shapes.check(Table(), (None, 4))
+
+def test_plain():
+    assert 1 + 1 == 2
+"""
+    )
+    # importtime misses modules imported through importlib from Python code: look at sys.modules too
+    (tmp_path / "conftest.py").write_text(
+        f"""
+import sys
+
+def pytest_unconfigure():
+    heavy = sorted(name for name in sys.modules if name.split(".")[0] in {HEAVY!r})
+    with open("heavy.txt", "w") as file:
+        file.write(repr(heavy))
+"""
+    )
+
+    modules = imported_modules(*PYTEST_WITH_SHAPES_ONLY, cwd=str(tmp_path), env=ONLY_EXPLICIT_PLUGINS, returncode=1)
+
+    assert "pytest_shapes.session" in modules
+    assert heavy(modules) == []
+    assert (tmp_path / "heavy.txt").read_text() == "[]"
+
+
+def test_the_plugin_loads_and_reports_without_frameworks(tmp_path):
+    (tmp_path / "test_plain.py").write_text(
+        """
+class Table:
+    shape = (4, 3)
+
+def test_violated(shapes):
+    shapes.check(Table(), (None, 4), name="table")
+"""
+    )
+
+    completed = subprocess.run(
+        [sys.executable, *PYTEST_WITH_SHAPES_ONLY],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=ONLY_EXPLICIT_PLUGINS,
+        check=False,
+    )
+
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert (
+        "E       pytest_shapes.ShapeMismatch: [size-mismatch] table: expected (None, 4), got (4, 3) "
+        "(axis 1: expected 4, got 3)" in completed.stdout
+    ), completed.stdout
+    assert "shapes: 1 contracts checked, 1 violated, 0 errors diagnosed" in completed.stdout
