@@ -65,13 +65,16 @@ def check(
 
 def shapes_of(value: Any, shape_of: ShapeOf) -> Any:
     """The shape of `value`, or a list/dict of shapes for a structure of tensors (no spec needed)."""
+    shape = shape_of(value)  # a tensor: the common case, one lookup
+    if shape is not None or not isinstance(value, Mapping | list | tuple):
+        return shape
     if isinstance(value, Mapping):
         return {key: shapes_of(item, shape_of) for key, item in value.items()}
     # only a sequence of tensors (or of structures) is a structure: a list of 10k strings or
     # numbers returned by a wrapped call must not become 10k entries in every CallRecord
-    if isinstance(value, list | tuple) and value and _is_structure_item(value[0]):
+    if value and _is_structure_item(value[0]):
         return [shapes_of(item, shape_of) for item in value]
-    return shape_of(value)
+    return None
 
 
 def _is_structure_item(item: Any) -> bool:

@@ -87,7 +87,7 @@ def render_error(diagnosis: Diagnosis) -> str:
     return "\n".join(lines)
 
 
-@dataclass
+@dataclass(slots=True)
 class CallRecord:
     """One checked call: a wrapped call or a `shapes.check`."""
 

@@ -28,7 +28,10 @@ def extractor_for(cls: type) -> Extractor:
 
 def shape_of(value: Any) -> tuple[Any, ...] | None:
     """The shape as a tuple of ints/None, or None when `value` is not tensor-like."""
-    return extractor_for(type(value))(value)
+    extract = _BY_TYPE.get(type(value))
+    if extract is None:
+        extract = extractor_for(type(value))
+    return extract(value)
 
 
 _DTYPE_NAMES: dict[Any, str] = {}

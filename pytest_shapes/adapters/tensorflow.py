@@ -28,6 +28,8 @@ def _tensor_shape(value: Any) -> tuple[Any, ...] | None:
 def extractor_for(cls: type) -> Any:
     if not cls.__module__.startswith(_MODULES):
         return None
+    if cls.__name__ == "EagerTensor":
+        return cls._shape_tuple  # eager shapes are always known: the C method itself, no wrapper
     if hasattr(cls, "_shape_tuple"):
         return _eager
     if hasattr(cls, "shape"):
