@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pytest_shapes.classify import classify
+from pytest_shapes.classify import classify, wrong_order_hint
 from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch
 from pytest_shapes.spec import AnySpec, Spec, StructSpec
 
@@ -20,47 +20,70 @@ def check(
     shape_of: ShapeOf,
     *,
     role: str = "input",
+    path: str = "",
 ) -> Any:
-    """Return the shape(s) of `value`; raise ShapeMismatch when they break `spec`."""
+    """Return the shape(s) of `value`; raise ShapeMismatch when they break `spec`.
+
+    `where` names the value ("input{path} of model"); `path` is the position
+    inside a structure ("[0]", "['image']"), put at "{path}" or at the end.
+    """
     __tracebackhide__ = True
     if type(spec) is Spec:
         shape = shape_of(value)
         if shape is None:
             if _is_tensor_like(value):
                 return None  # unknown rank: nothing to check against
-            _fail(_not_a_tensor(spec, value, where))
+            _fail(_not_a_tensor(spec, value, _label(where, path)))
         if not spec.match(shape, bindings):
-            _fail(classify(spec, shape, where, bindings, role=role))
+            _fail(classify(spec, shape, _label(where, path), bindings, role=role))
         return shape
     assert isinstance(spec, StructSpec)
     items = spec.items
+    label = _label(where, path)
     if isinstance(items, Mapping):
         if not isinstance(value, Mapping):
-            _fail(_wrong_structure(spec, value, where, "a dict"))
+            _fail(_wrong_structure(spec, value, label, "a dict"))
         missing = [key for key in items if key not in value]
         if missing:
             _fail(
                 Diagnosis(
                     "size-mismatch",
-                    f"{where}: key(s) {', '.join(map(repr, missing))} missing; got keys {sorted(map(str, value))}",
+                    f"{label}: key(s) {', '.join(map(repr, missing))} missing; got keys {sorted(map(str, value))}",
                     hint=f"pass a dict with the keys {list(items)}",
                     expected=repr(spec),
                 )
             )
-        return {key: check(item, value[key], f"{where}[{key!r}]", bindings, shape_of, role=role) for key, item in items.items()}
-    if not isinstance(value, list | tuple):
-        _fail(_wrong_structure(spec, value, where, f"a list of {len(items)}"))
-    if len(value) != len(items):
-        _fail(
-            Diagnosis(
-                "size-mismatch",
-                f"{where}: expected {len(items)} items {spec!r}, got {len(value)}",
-                hint=f"pass exactly {len(items)} tensors, in the order {spec!r}",
-                expected=repr(spec),
-                actual=f"{len(value)} items",
+        pairs = [(item, value[key], f"{path}[{key!r}]") for key, item in items.items()]
+    else:
+        if not isinstance(value, list | tuple):
+            _fail(_wrong_structure(spec, value, label, f"a list of {len(items)}"))
+        if len(value) != len(items):
+            _fail(
+                Diagnosis(
+                    "size-mismatch",
+                    f"{label}: expected {len(items)} items {spec!r}, got {len(value)}",
+                    hint=f"pass exactly {len(items)} tensors, in the order {spec!r}",
+                    expected=repr(spec),
+                    actual=f"{len(value)} items",
+                )
             )
-        )
-    return [check(item, part, f"{where}[{i}]", bindings, shape_of, role=role) for i, (item, part) in enumerate(zip(items, value, strict=True))]
+        pairs = [(item, part, f"{path}[{i}]") for i, (item, part) in enumerate(zip(items, value, strict=True))]
+    shapes = []
+    try:
+        # a plain loop: before Python 3.12 a comprehension's frame would show in tracebacks
+        for item, part, item_path in pairs:
+            shapes.append(check(item, part, where, bindings, shape_of, role=role, path=item_path))
+    except ShapeMismatch as mismatch:
+        hint = wrong_order_hint(spec, shapes_of(value, shape_of))
+        if hint is None:
+            raise
+        mismatch.diagnosis.hint = hint
+        raise ShapeMismatch(mismatch.diagnosis) from None
+    return dict(zip(items, shapes, strict=True)) if isinstance(items, Mapping) else shapes
+
+
+def _label(where: str, path: str) -> str:
+    return where.replace("{path}", path) if "{path}" in where else where + path
 
 
 def shapes_of(value: Any, shape_of: ShapeOf) -> Any:
@@ -81,22 +104,21 @@ def _is_structure_item(item: Any) -> bool:
     return hasattr(item, "shape") or isinstance(item, Mapping | list | tuple)
 
 
-def check_dtype(expected: str, value: Any, where: str, dtype_of: Callable[[Any], str | None]) -> None:
+def check_dtype(
+    expected: str, value: Any, where: str, dtype_of: Callable[[Any], str | None], path: str = ""
+) -> None:
     __tracebackhide__ = True
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            check_dtype(expected, item, f"{where}[{key!r}]", dtype_of)
-        return
-    if isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            check_dtype(expected, item, f"{where}[{i}]", dtype_of)
+    if isinstance(value, Mapping | list | tuple):
+        items = value.items() if isinstance(value, Mapping) else enumerate(value)
+        for key, item in items:
+            check_dtype(expected, item, where, dtype_of, f"{path}[{key!r}]")
         return
     actual = dtype_of(value)
     if actual is not None and actual != expected:
         _fail(
             Diagnosis(
                 "dtype-mismatch",
-                f"{where}: expected dtype {expected}, got {actual}",
+                f"{_label(where, path)}: expected dtype {expected}, got {actual}",
                 hint=f"cast it: tf.cast(x, tf.{expected}) or x.astype('{expected}'), or fix the layer/op dtype",
                 expected=expected,
                 actual=actual,

@@ -282,12 +282,33 @@ def find_mismatch(spec: Any, shapes: Any, where: str, *, role: str = "input", pa
     return None
 
 
-def swapped_inputs(spec: Any, shapes: Any) -> list[int] | None:
-    """The order in which a list of inputs would fit a list spec, when it is not the given one."""
-    if not isinstance(spec, StructSpec) or isinstance(spec.items, dict) or not isinstance(shapes, list):
+def wrong_order_hint(spec: Any, shapes: Any) -> str | None:
+    """A hint when the inputs of a list/dict spec fit only in another order (swapped inputs)."""
+    if not isinstance(spec, StructSpec):
         return None
     items = spec.items
-    if len(items) != len(shapes) or len(shapes) > 6:
+    if isinstance(items, dict):
+        if not isinstance(shapes, dict) or set(shapes) != set(items):
+            return None
+        keys = list(items)
+        order = _fitting_order([items[key] for key in keys], [shapes[key] for key in keys])
+        if order is None:
+            return None
+        moves = ", ".join(f"{keys[i]!r} -> {keys[j]!r}" for j, i in enumerate(order) if i != j)
+        return f"the values are under the wrong keys: move {moves}"
+    if not isinstance(shapes, list) or len(shapes) != len(items):
+        return None
+    order = _fitting_order(list(items), shapes)
+    if order is None:
+        return None
+    return (
+        f"the inputs are in the wrong order: pass them as [{', '.join(f'inputs[{i}]' for i in order)}], "
+        "or as a dict keyed by the Input names"
+    )
+
+
+def _fitting_order(items: list[Any], shapes: list[Any]) -> list[int] | None:
+    if len(shapes) > 6:
         return None
     for order in itertools.permutations(range(len(shapes))):
         if list(order) != list(range(len(shapes))) and all(

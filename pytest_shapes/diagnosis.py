@@ -77,14 +77,10 @@ ShapeMismatch.__module__ = "pytest_shapes"  # tracebacks say pytest_shapes.Shape
 
 
 def render_error(diagnosis: Diagnosis) -> str:
-    lines = [diagnosis.headline]
+    """Headline and hint; the layer trace goes to the report section, not into every traceback."""
     if diagnosis.hint:
-        lines.append(f"hint: {diagnosis.hint}")
-    if diagnosis.trace:
-        from pytest_shapes.report import format_trace
-
-        lines.append(format_trace(diagnosis.trace))
-    return "\n".join(lines)
+        return f"{diagnosis.headline}\nhint: {diagnosis.hint}"
+    return diagnosis.headline
 
 
 @dataclass(slots=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from pytest_shapes.checker import check, shapes_of
 from pytest_shapes.diagnosis import CallRecord, Diagnosis, ShapeMismatch
+from pytest_shapes.explain import diagnosing
 from pytest_shapes.marker import MarkerContract, dtype_name
 from pytest_shapes.spec import parse
 from pytest_shapes.wrap import CHECKED_METHODS, CheckedCall, CheckedModel, Contract
@@ -81,20 +82,9 @@ class Shapes:
         self._check_bindings = bindings
         self.calls.append(CallRecord(label, None, shapes, "passed"))
 
-    @contextmanager
-    def diagnose(self) -> Iterator[None]:
+    def diagnose(self) -> AbstractContextManager[None]:
         """Turn a TensorFlow/Keras shape error raised inside the block into a ShapeMismatch."""
-        __tracebackhide__ = True
-        try:
-            yield
-        except ShapeMismatch:
-            raise
-        except Exception as error:
-            diagnosis = self.explain(error)
-            if diagnosis is None:
-                raise
-            self.calls.append(CallRecord("diagnose()", None, None, "error", diagnosis))
-            raise ShapeMismatch(diagnosis) from error
+        return diagnosing(self.explain, lambda found: self.calls.append(CallRecord("diagnose()", None, None, "error", found)))
 
     def record(self, record: CallRecord) -> None:
         self.wrapped_calls += 1

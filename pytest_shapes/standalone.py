@@ -5,13 +5,13 @@ Uses the built-in adapters and explainers directly (no pytest config needed).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 from pytest_shapes import adapters
 from pytest_shapes.checker import check
-from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch
+from pytest_shapes.diagnosis import Diagnosis
+from pytest_shapes.explain import diagnosing
 from pytest_shapes.explain import explain as explain_chain
 from pytest_shapes.explain.context import ExplainContext
 from pytest_shapes.spec import parse
@@ -33,19 +33,9 @@ def explain(exc: BaseException, *, model: Any = None, inputs: Any = None) -> Dia
     return explain_chain(exc, context, _builtin_explainers)
 
 
-@contextmanager
-def diagnose() -> Iterator[None]:
+def diagnose() -> AbstractContextManager[None]:
     """Turn a TensorFlow/Keras shape error raised in the block into a ShapeMismatch (chained)."""
-    __tracebackhide__ = True
-    try:
-        yield
-    except ShapeMismatch:
-        raise
-    except Exception as error:
-        diagnosis = explain(error)
-        if diagnosis is None:
-            raise
-        raise ShapeMismatch(diagnosis) from error
+    return diagnosing(explain)
 
 
 def _builtin_explainers(error: BaseException, context: ExplainContext) -> Diagnosis | None:

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pytest_shapes.checker import check, check_dtype, shapes_of
-from pytest_shapes.diagnosis import CallRecord, ShapeMismatch
+from pytest_shapes.diagnosis import CallRecord, Diagnosis, ShapeMismatch
+from pytest_shapes.explain.context import is_keras_model
 from pytest_shapes.spec import Spec
+from pytest_shapes.trace import layer_trace
 
 if TYPE_CHECKING:
     from pytest_shapes.spec import AnySpec
@@ -52,8 +54,8 @@ class CheckedCall:
         self._model = model
         self.__wrapped__ = fn
         # built once: the hot path formats no strings unless a check fails
-        self._input_where = f"input of {name}"
-        self._output_where = f"output of {name}"
+        self._input_where = f"input{{path}} of {name}"
+        self._output_where = f"output{{path}} of {name}"
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True
@@ -70,7 +72,7 @@ class CheckedCall:
                 if in_shapes is None:
                     in_shapes = check(spec, x, self._input_where, bindings, shape_of)
             except ShapeMismatch as mismatch:
-                state.record(CallRecord(self._name, shapes_of(x, shape_of), None, "violated", mismatch.diagnosis))
+                self._violated(mismatch.diagnosis, shapes_of(x, shape_of), None)
                 raise
         else:
             in_shapes = shapes_of(x, shape_of)
@@ -95,11 +97,17 @@ class CheckedCall:
             if contract.dtype is not None:
                 check_dtype(contract.dtype, result, self._output_where, state.dtype_of)
         except ShapeMismatch as mismatch:
-            state.record(CallRecord(self._name, in_shapes, shapes_of(result, shape_of), "violated", mismatch.diagnosis))
+            self._violated(mismatch.diagnosis, in_shapes, shapes_of(result, shape_of))
             raise
         state.calls.append(CallRecord(self._name, in_shapes, out_shapes, "passed"))
         state.wrapped_calls += 1
         return result
+
+    def _violated(self, diagnosis: Diagnosis, in_shapes: Any, out_shapes: Any) -> None:
+        """Record a broken contract; for a Keras model, show how each layer would see the input."""
+        if in_shapes is not None and is_keras_model(self._model):
+            diagnosis.trace = layer_trace(self._model, in_shapes)
+        self._state.record(CallRecord(self._name, in_shapes, out_shapes, "violated", diagnosis))
 
     def __getattr__(self, name: str) -> Any:
         if name in _OWN_ATTRIBUTES:
@@ -134,7 +142,7 @@ class CheckedModel(CheckedCall):
             method = self._methods.get(name)
             if method is None:
                 method = CheckedCall(
-                    getattr(self._fn, name), self._contract, self._state, f"{self._name}.{name}", self._model
+                    getattr(self._fn, name), self._contract, self._state, f"{self._name}.{name}()", self._model
                 )
                 self._methods[name] = method
             return method

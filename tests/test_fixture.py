@@ -128,8 +128,8 @@ def test_wrapped_keras_model_checks_call_predict_and_predict_on_batch(shapes):
     assert model.predict_on_batch(batch).shape == (2, 10)
     assert [call.name for call in shapes.calls] == [
         "Sequential 'clf'",
-        "Sequential 'clf'.predict",
-        "Sequential 'clf'.predict_on_batch",
+        "Sequential 'clf'.predict()",
+        "Sequential 'clf'.predict_on_batch()",
     ]
     for method in (model, model.predict, model.predict_on_batch):
         with pytest.raises(ShapeMismatch) as info:

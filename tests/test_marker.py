@@ -346,7 +346,7 @@ def test_dict_input(shapes):
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         shape_failure(
-            "[missing-batch-axis] input of m['image']: expected (None, 8, 8, 3), got (8, 8, 3) (no batch axis)"
+            "[missing-batch-axis] input['image'] of m: expected (None, 8, 8, 3), got (8, 8, 3) (no batch axis)"
         )
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from contextlib import contextmanager
 
 from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch
 from pytest_shapes.explain.context import ExplainContext
@@ -60,6 +60,23 @@ def explain(error: BaseException, context: ExplainContext, call_hook: ExplainHoo
         if diagnosis is not None:
             return diagnosis
     return None
+
+
+@contextmanager
+def diagnosing(explain_error: Callable[[BaseException], Diagnosis | None], on_diagnosis: Callable[[Diagnosis], None] | None = None) -> Iterator[None]:
+    """Re-raise a shape error from the block as a ShapeMismatch chained to it; anything else untouched."""
+    __tracebackhide__ = True
+    try:
+        yield
+    except ShapeMismatch:
+        raise
+    except Exception as error:
+        diagnosis = explain_error(error)
+        if diagnosis is None:
+            raise
+        if on_diagnosis is not None:
+            on_diagnosis(diagnosis)
+        raise ShapeMismatch(diagnosis) from error
 
 
 def first_line(error: BaseException) -> str:

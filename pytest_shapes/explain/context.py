@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
+from pytest_shapes.checker import shapes_of
 from pytest_shapes.spec import AnySpec, parse
 
 _KERAS_MODULES = ("keras.", "tf_keras.")
@@ -78,16 +79,6 @@ class ExplainContext:
             return parse(declared) if declared is not None else None
         except Exception:  # a model that cannot tell its contract only costs us a hint
             return None
-
-
-def shapes_of(value: Any, shape_of: Callable[[Any], Any]) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        return {key: shapes_of(item, shape_of) for key, item in value.items()}
-    if isinstance(value, list | tuple) and value and not isinstance(value[0], int | float):
-        return [shapes_of(item, shape_of) for item in value]
-    return shape_of(value)
 
 
 def is_keras_object(value: Any) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_shapes.classify import find_mismatch, swapped_inputs
+from pytest_shapes.classify import find_mismatch, wrong_order_hint
 from pytest_shapes.diagnosis import Diagnosis
 from pytest_shapes.explain.context import ExplainContext, is_keras_model
 from pytest_shapes.spec import format_shape
@@ -37,12 +37,7 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
             found = find_mismatch(declared, actual, f"input{{path}} of {model_label(model)}{method}")
             if found is not None:
                 diagnosis = _dataset_size_in_input(found, context) or found
-                order = swapped_inputs(declared, actual)
-                if order is not None:
-                    diagnosis.hint = (
-                        f"the inputs are in the wrong order: pass them as [{', '.join(f'inputs[{i}]' for i in order)}], "
-                        "or as a dict keyed by the Input names"
-                    )
+                diagnosis.hint = wrong_order_hint(declared, actual) or diagnosis.hint
                 if symptom is not None and symptom.layer:
                     diagnosis.layer = symptom.layer
     if diagnosis is None:
