@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from pytest_shapes.classify import classify, wrong_order_hint
 from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch
@@ -104,9 +104,7 @@ def _is_structure_item(item: Any) -> bool:
     return hasattr(item, "shape") or isinstance(item, Mapping | list | tuple)
 
 
-def check_dtype(
-    expected: str, value: Any, where: str, dtype_of: Callable[[Any], str | None], path: str = ""
-) -> None:
+def check_dtype(expected: str, value: Any, where: str, dtype_of: Callable[[Any], str | None], path: str = "") -> None:
     __tracebackhide__ = True
     if isinstance(value, Mapping | list | tuple):
         items = value.items() if isinstance(value, Mapping) else enumerate(value)
@@ -126,7 +124,7 @@ def check_dtype(
         )
 
 
-def _fail(diagnosis: Diagnosis) -> None:
+def _fail(diagnosis: Diagnosis) -> NoReturn:
     __tracebackhide__ = True
     raise ShapeMismatch(diagnosis)
 

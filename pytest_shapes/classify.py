@@ -11,7 +11,16 @@ import itertools
 from typing import Any
 
 from pytest_shapes.diagnosis import Diagnosis
-from pytest_shapes.spec import VARIADIC, Named, NamedVariadic, Spec, StructSpec, format_dims, format_shape, merge_segments
+from pytest_shapes.spec import (
+    VARIADIC,
+    Named,
+    NamedVariadic,
+    Spec,
+    StructSpec,
+    format_dims,
+    format_shape,
+    merge_segments,
+)
 
 Shape = tuple[Any, ...]
 
@@ -95,7 +104,7 @@ def compare(
             )
         for index in range(len(exp) - 1, 0, -1):  # typically the trailing channel/feature axis
             if fits(exp[:index] + exp[index + 1 :], act):
-                fixed = act[:index] + (_size(exp[index]),) + act[index:]
+                fixed = (*act[:index], _size(exp[index]), *act[index:])
                 code = "x[..., None]" if index == len(exp) - 1 else f"tf.expand_dims(x, axis={index})"
                 return result(
                     "missing-axis",
@@ -189,7 +198,9 @@ def _permutation(expected: Shape, actual: Shape) -> tuple[int, ...] | None:
 def _size_hint(index: int, expected: Shape, actual: Shape, role: str) -> str:
     want, got = expected[index], actual[index]
     if role == "output":
-        return f"the model produces {got} on axis {index} where {want} is expected: check the last layer's units/filters"
+        return (
+            f"the model produces {got} on axis {index} where {want} is expected: check the last layer's units/filters"
+        )
     if index == len(expected) - 1:
         return (
             f"the last axis (features/channels) has {got} where {want} are expected: "
@@ -201,8 +212,7 @@ def _size_hint(index: int, expected: Shape, actual: Shape, role: str) -> str:
 def _rank_hint(expected: Shape, actual: Shape, role: str) -> str:
     if len(actual) > len(expected) and len(expected) <= 2 and len(actual) >= 3:
         return (
-            "the value kept spatial axes: add layers.Flatten() or layers.GlobalAveragePooling2D() "
-            "before the Dense head"
+            "the value kept spatial axes: add layers.Flatten() or layers.GlobalAveragePooling2D() before the Dense head"
             if role == "output"
             else f"flatten it: tf.reshape(x, (tf.shape(x)[0], -1))  # {format_shape(actual)} -> rank {len(expected)}"
         )

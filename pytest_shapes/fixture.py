@@ -84,7 +84,9 @@ class Shapes:
 
     def diagnose(self) -> AbstractContextManager[None]:
         """Turn a TensorFlow/Keras shape error raised inside the block into a ShapeMismatch."""
-        return diagnosing(self.explain, lambda found: self.calls.append(CallRecord("diagnose()", None, None, "error", found)))
+        return diagnosing(
+            self.explain, lambda found: self.calls.append(CallRecord("diagnose()", None, None, "error", found))
+        )
 
     def record(self, record: CallRecord) -> None:
         self.wrapped_calls += 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Mapping
+from types import EllipsisType
 from typing import Any, Union
 
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -40,7 +41,7 @@ class NamedVariadic(str):
         return "*" + str(self)
 
 
-Dim = Union[int, None, Named, NamedVariadic, "type[Ellipsis]"]  # noqa: UP007
+Dim = Union[int, None, Named, NamedVariadic, EllipsisType]  # noqa: UP007 - a runtime alias
 
 
 class Spec:
@@ -51,7 +52,7 @@ class Spec:
     the actual shape are negative for dims after a variadic.
     """
 
-    __slots__ = ("dims", "rank", "min_rank", "variadic_at", "variadic_name", "fixed", "named")
+    __slots__ = ("dims", "fixed", "min_rank", "named", "rank", "variadic_at", "variadic_name")
 
     def __init__(self, dims: tuple[Any, ...]):
         self.dims = dims
@@ -63,9 +64,7 @@ class Spec:
         self.min_rank = len(dims) - (variadic_at is not None)
         self.rank = None if variadic_at is not None else len(dims)
         self.variadic_name = (
-            str(dims[variadic_at])
-            if variadic_at is not None and isinstance(dims[variadic_at], NamedVariadic)
-            else None
+            str(dims[variadic_at]) if variadic_at is not None and isinstance(dims[variadic_at], NamedVariadic) else None
         )
         fixed, named = [], []
         for i, dim in enumerate(dims):
@@ -115,7 +114,7 @@ class Spec:
             elif bound != actual:
                 return False
         if self.variadic_name is not None:
-            start = self.variadic_at
+            start: int = self.variadic_at  # type: ignore[assignment]  # set whenever variadic_name is
             stop = n - (len(self.dims) - start - 1)
             key = "*" + self.variadic_name
             segment = tuple(shape[start:stop])
@@ -158,7 +157,7 @@ def merge_segments(bound: tuple[Any, ...], segment: tuple[Any, ...]) -> tuple[An
 class StructSpec:
     """A list/tuple or dict of specs, for multi-input or multi-output calls."""
 
-    __slots__ = ("items", "is_mapping")
+    __slots__ = ("is_mapping", "items")
 
     def __init__(self, items: Mapping[Any, Spec | StructSpec] | tuple[Spec | StructSpec, ...]):
         self.items = items
@@ -177,7 +176,7 @@ class StructSpec:
         return "[" + ", ".join(repr(item) for item in self.items) + "]"
 
 
-AnySpec = Union[Spec, StructSpec]
+AnySpec = Spec | StructSpec
 
 
 def format_dim(dim: Any) -> str:

@@ -38,11 +38,12 @@ def layer_trace(model: Any, input_shapes: Any) -> list[TraceRow]:
     failed = False
     for layer, inputs, outputs in steps:
         expects = [dims_of(tensor.shape) for tensor in inputs]
-        receives = [known.get(id(tensor)) for tensor in inputs]
-        row = TraceRow(_layer_label(layer), _show(expects), _show(receives))
+        received = [known.get(id(tensor)) for tensor in inputs]
+        row = TraceRow(_layer_label(layer), _show(expects), _show(received))
         rows.append(row)
-        if failed or any(shape is None for shape in receives):
+        if failed or any(shape is None for shape in received):
             continue  # upstream failed: later rows show what the layer expects only
+        receives = [shape for shape in received if shape is not None]
         problem = not all(fits(exp, got) for exp, got in zip(expects, receives, strict=True) if exp is not None)
         produced = None
         if not problem:

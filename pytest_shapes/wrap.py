@@ -12,8 +12,8 @@ from pytest_shapes.spec import Spec
 from pytest_shapes.trace import layer_trace
 
 if TYPE_CHECKING:
-    from pytest_shapes.spec import AnySpec
     from pytest_shapes.fixture import Shapes
+    from pytest_shapes.spec import AnySpec
 
 # Keras models and layers: these methods take the same input as __call__
 CHECKED_METHODS = ("predict", "predict_on_batch")
@@ -22,7 +22,7 @@ CHECKED_METHODS = ("predict", "predict_on_batch")
 class Contract:
     """The specs one wrapper checks, resolved once at wrap time."""
 
-    __slots__ = ("input", "output", "dtype", "needs_bindings")
+    __slots__ = ("dtype", "input", "needs_bindings", "output")
 
     def __init__(self, input: AnySpec | None, output: AnySpec | None, dtype: str | None):
         self.input = input

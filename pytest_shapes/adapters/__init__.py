@@ -8,6 +8,7 @@ built-in `pytest_shapes_shape_of` hook implementations.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from pytest_shapes.adapters import generic, numpy, tensorflow
@@ -45,8 +46,6 @@ def dtype_of(value: Any) -> str | None:
         return _DTYPE_NAMES[dtype]
     except (KeyError, TypeError):
         name = getattr(dtype, "name", None) or str(dtype)
-        try:
+        with suppress(TypeError):  # an unhashable dtype object: just not cached
             _DTYPE_NAMES[dtype] = name
-        except TypeError:
-            pass
         return name

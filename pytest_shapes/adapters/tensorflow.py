@@ -29,7 +29,7 @@ def extractor_for(cls: type) -> Any:
     if not cls.__module__.startswith(_MODULES):
         return None
     if cls.__name__ == "EagerTensor":
-        return cls._shape_tuple  # eager shapes are always known: the C method itself, no wrapper
+        return cls._shape_tuple  # type: ignore[attr-defined]  # eager shapes are always known: the C method itself, no wrapper
     if hasattr(cls, "_shape_tuple"):
         return _eager
     if hasattr(cls, "shape"):

@@ -63,7 +63,9 @@ def explain(error: BaseException, context: ExplainContext, call_hook: ExplainHoo
 
 
 @contextmanager
-def diagnosing(explain_error: Callable[[BaseException], Diagnosis | None], on_diagnosis: Callable[[Diagnosis], None] | None = None) -> Iterator[None]:
+def diagnosing(
+    explain_error: Callable[[BaseException], Diagnosis | None], on_diagnosis: Callable[[Diagnosis], None] | None = None
+) -> Iterator[None]:
     """Re-raise a shape error from the block as a ShapeMismatch chained to it; anything else untouched."""
     __tracebackhide__ = True
     try:

@@ -19,7 +19,9 @@ from pytest_shapes.explain.messages import SHAPE_PATTERN, layer_name, parse_shap
 from pytest_shapes.explain.rootcause import root_cause
 from pytest_shapes.spec import format_shape
 
-_NDIM = re.compile(rf"expected (min_|max_)?ndim=(\d+), found ndim=(\d+)\.?(?:\s*Full shape received: ({SHAPE_PATTERN}))?")
+_NDIM = re.compile(
+    rf"expected (min_|max_)?ndim=(\d+), found ndim=(\d+)\.?(?:\s*Full shape received: ({SHAPE_PATTERN}))?"
+)
 _AXIS = re.compile(
     rf"expected axis (-?\d+) of input shape to have value (\d+),? but received input with shape ({SHAPE_PATTERN})"
 )
@@ -28,11 +30,21 @@ _SHAPE_PAIR = re.compile(
 )
 
 
-_INPUT_COUNT = re.compile(r"expects (\d+) (?:named )?input\(s\)(?: with keys (\[[^\]]*\]))?, but it received (\d+) input")
-_MISSING_KEY = re.compile(r'Missing data for input "([^"]+)"\. You passed a data dictionary with keys (\[[^\]]*\])\. Expected the following keys: (\[[^\]]*\])')
-_WEIGHTS = re.compile(rf"(?:Layer )?([\w/.-]+) weight shape ({SHAPE_PATTERN}) is not compatible with provided weight shape ({SHAPE_PATTERN})")
-_UNDEFINED_DENSE = re.compile(rf"The last dimension of the inputs to a Dense layer should be defined\. Found None\. Full input shape received: ({SHAPE_PATTERN})()")
-_UNDEFINED = re.compile(rf"Shapes used to initialize variables must be fully-defined \(no `None` dimensions\)\. Received: shape=({SHAPE_PATTERN}) for variable path='([^']+)'")
+_INPUT_COUNT = re.compile(
+    r"expects (\d+) (?:named )?input\(s\)(?: with keys (\[[^\]]*\]))?, but it received (\d+) input"
+)
+_MISSING_KEY = re.compile(
+    r'Missing data for input "([^"]+)"\. You passed a data dictionary with keys (\[[^\]]*\])\. Expected the following keys: (\[[^\]]*\])'
+)
+_WEIGHTS = re.compile(
+    rf"(?:Layer )?([\w/.-]+) weight shape ({SHAPE_PATTERN}) is not compatible with provided weight shape ({SHAPE_PATTERN})"
+)
+_UNDEFINED_DENSE = re.compile(
+    rf"The last dimension of the inputs to a Dense layer should be defined\. Found None\. Full input shape received: ({SHAPE_PATTERN})()"
+)
+_UNDEFINED = re.compile(
+    rf"Shapes used to initialize variables must be fully-defined \(no `None` dimensions\)\. Received: shape=({SHAPE_PATTERN}) for variable path='([^']+)'"
+)
 
 
 def structure_symptom(text: str) -> Diagnosis | None:
@@ -40,7 +52,11 @@ def structure_symptom(text: str) -> Diagnosis | None:
     match = _INPUT_COUNT.search(text)
     if match:
         want, keys, got = match.group(1), match.group(2), match.group(3)
-        example = f"model({{{', '.join(f'{key}: ...' for key in keys.strip('[]').split(', '))}}})" if keys else "model([x1, x2])"
+        example = (
+            f"model({{{', '.join(f'{key}: ...' for key in keys.strip('[]').split(', '))}}})"
+            if keys
+            else "model([x1, x2])"
+        )
         return Diagnosis(
             "size-mismatch",
             f"the model takes {want} inputs{f' {keys}' if keys else ''}, but received {got}",
@@ -102,13 +118,15 @@ def symptom(text: str) -> Diagnosis | None:
     if match:
         axis, value, shape_text = int(match.group(1)), int(match.group(2)), match.group(3)
         actual = parse_shape(shape_text)
-        expected = [None] * len(actual)
+        expected: list[Any] = [None] * len(actual)
         if -len(actual) <= axis < len(actual):
             expected[axis] = value
         return _located(compare(tuple(expected), actual, where), layer)
     match = _SHAPE_PAIR.search(text)
     if match:
-        return _symbolic_hint(_located(compare(parse_shape(match.group(1)), parse_shape(match.group(2)), where), layer), text)
+        return _symbolic_hint(
+            _located(compare(parse_shape(match.group(1)), parse_shape(match.group(2)), where), layer), text
+        )
     return None
 
 

@@ -24,7 +24,9 @@ _KERAS_PHRASES = re.compile(
 
 
 # Keras 3 prints some shapes and window sizes as NumPy arrays: `inputs.shape=[None 1 1 3]`, `pool_size=[2 2]`
-_ARRAY_ATTRIBUTE = re.compile(r"\b(shape|pool_size|strides|dilation_rate|kernel_size)=\[((?:None|\d+)(?:\s+(?:None|\d+))*)\]")
+_ARRAY_ATTRIBUTE = re.compile(
+    r"\b(shape|pool_size|strides|dilation_rate|kernel_size)=\[((?:None|\d+)(?:\s+(?:None|\d+))*)\]"
+)
 
 
 def _as_tuple(match: re.Match[str]) -> str:

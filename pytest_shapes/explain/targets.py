@@ -22,16 +22,53 @@ LOSS_NAMES = "loss|metric|mean_squared|mean_absolute|crossentropy|hinge|huber|kl
 # each pattern yields (labels, predictions) shapes; `sparse` says whether the loss wants class ids
 _PATTERNS: list[tuple[re.Pattern[str], str, bool | None]] = [
     # Keras 3
-    (re.compile(rf"Arguments `target` and `output` must have the same (?:rank|shape)[^.]*\. Received: target\.shape=({S}), output\.shape=({S})"), "lp", False),
-    (re.compile(rf"Argument `output` must have rank \(ndim\) `target\.ndim - 1`\. Received: target\.shape=({S}), output\.shape=({S})"), "lp", True),
-    (re.compile(rf"`labels\.shape` must equal `logits\.shape` except for the last dimension\. Received: labels\.shape=({S}) and logits\.shape=({S})"), "lp", True),
-    (re.compile(rf"`labels\.shape\.rank` must equal `logits\.shape\.rank - 1`\. Received: labels\.shape=({S}) of rank \d+ and logits\.shape=({S})"), "lp", True),
+    (
+        re.compile(
+            rf"Arguments `target` and `output` must have the same (?:rank|shape)[^.]*\. Received: target\.shape=({S}), output\.shape=({S})"
+        ),
+        "lp",
+        False,
+    ),
+    (
+        re.compile(
+            rf"Argument `output` must have rank \(ndim\) `target\.ndim - 1`\. Received: target\.shape=({S}), output\.shape=({S})"
+        ),
+        "lp",
+        True,
+    ),
+    (
+        re.compile(
+            rf"`labels\.shape` must equal `logits\.shape` except for the last dimension\. Received: labels\.shape=({S}) and logits\.shape=({S})"
+        ),
+        "lp",
+        True,
+    ),
+    (
+        re.compile(
+            rf"`labels\.shape\.rank` must equal `logits\.shape\.rank - 1`\. Received: labels\.shape=({S}) of rank \d+ and logits\.shape=({S})"
+        ),
+        "lp",
+        True,
+    ),
     # legacy Keras 2 / TensorFlow
     (re.compile(rf"Shapes ({S}) and ({S}) are incompatible"), "lp", None),
-    (re.compile(rf"logits and labels must have the same first dimension, got logits shape ({S}) and labels shape ({S})"), "pl", True),
+    (
+        re.compile(
+            rf"logits and labels must have the same first dimension, got logits shape ({S}) and labels shape ({S})"
+        ),
+        "pl",
+        True,
+    ),
     (re.compile(rf"logits and labels must be broadcastable: logits_size=({S}) labels_size=({S})"), "pl", False),
     (re.compile(rf"`logits` and `labels` must have the same shape, received \(({S}) vs ({S})\)"), "pl", False),
-    (_LOSS_NODE := re.compile(rf"Dimensions must be equal, but are \d+ and \d+ for '{{{{node [^']*(?:{LOSS_NAMES})[^']*}}}}.*?\((\S+), (\S+)\)' with input shapes: ({S}), ({S})", re.S), "node", None),
+    (
+        _LOSS_NODE := re.compile(
+            rf"Dimensions must be equal, but are \d+ and \d+ for '{{{{node [^']*(?:{LOSS_NAMES})[^']*}}}}.*?\((\S+), (\S+)\)' with input shapes: ({S}), ({S})",
+            re.S,
+        ),
+        "node",
+        None,
+    ),
 ]
 _CARDINALITY = re.compile(r"Data cardinality is ambiguous.*?'?x'? sizes: ([\d, ]+).*?'?y'? sizes: ([\d, ]+)", re.S)
 # graph nodes name their operands: the labels come from the input pipeline
@@ -62,10 +99,22 @@ def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], spars
             f"or one-hot them: y = keras.utils.to_categorical(y, {classes})"
         )
         detail = "integer class ids given to a loss that expects one-hot labels"
-    elif sparse is True and len(labels) == len(predictions) and labels[-1] == predictions[-1] and labels[-1] not in (1, None):
+    elif (
+        sparse is True
+        and len(labels) == len(predictions)
+        and labels[-1] == predictions[-1]
+        and labels[-1] not in (1, None)
+    ):
         hint = "the labels are one-hot: use loss='categorical_crossentropy', or pass class ids: y = y.argmax(axis=-1)"
         detail = "one-hot labels given to a sparse loss that expects class ids"
-    elif sparse is True and len(labels) == 1 and len(predictions) == 2 and labels[0] is not None and predictions[0] is not None and labels[0] == predictions[0] * predictions[1]:
+    elif (
+        sparse is True
+        and len(labels) == 1
+        and len(predictions) == 2
+        and labels[0] is not None
+        and predictions[0] is not None
+        and labels[0] == predictions[0] * predictions[1]
+    ):
         hint = "the labels are one-hot (flattened): use loss='categorical_crossentropy', or pass class ids: y = y.argmax(axis=-1)"
         detail = "one-hot labels given to a sparse loss that expects class ids"
     elif labels and predictions and labels[0] not in (None, predictions[0]) and predictions[0] is not None:
@@ -78,7 +127,13 @@ def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], spars
             f"make the last layer Dense({units}) (with the loss that fits the labels), or fix the label encoding"
         )
         detail = "the model's output does not match the labels"
-    return Diagnosis(kind, f"loss/metric: {shown} ({detail})", hint=hint, expected=format_shape(predictions), actual=format_shape(labels))
+    return Diagnosis(
+        kind,
+        f"loss/metric: {shown} ({detail})",
+        hint=hint,
+        expected=format_shape(predictions),
+        actual=format_shape(labels),
+    )
 
 
 def _flattened_spatial(labels: tuple[Any, ...], predictions: tuple[Any, ...]) -> bool:
@@ -103,7 +158,9 @@ def symptom(text: str) -> Diagnosis | None:
     for pattern, order, sparse in _PATTERNS:
         match = pattern.search(text)
         if match:
-            if order == "node":  # Sub(labels, predictions) in Keras 3, SquaredDifference(predictions, labels) in Keras 2
+            if (
+                order == "node"
+            ):  # Sub(labels, predictions) in Keras 3, SquaredDifference(predictions, labels) in Keras 2
                 order = "pl" if _LABEL_OPERAND.search(match.group(2)) else "lp"
                 first, second = parse_shape(match.group(3)), parse_shape(match.group(4))
             else:

@@ -89,7 +89,11 @@ def broadcast(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
     rank = max(len(a), len(b))
     pa, pb = (None,) * (rank - len(a)) + tuple(a), (None,) * (rank - len(b)) + tuple(b)
     axis = next(
-        (i for i in range(rank) if pa[i] is not None and pb[i] is not None and pa[i] != pb[i] and 1 not in (pa[i], pb[i])),
+        (
+            i
+            for i in range(rank)
+            if pa[i] is not None and pb[i] is not None and pa[i] != pb[i] and 1 not in (pa[i], pb[i])
+        ),
         rank - 1,
     )
     shown = f"{format_shape(a)} and {format_shape(b)}"
@@ -144,9 +148,7 @@ def _reshape_keras(match: re.Match[str]) -> Diagnosis:
     have = _product(source)
     want = _product(target)
     diagnosis = _reshape(have, f"{format_shape(target)} has {want} elements per sample", format_shape(target))
-    diagnosis.message = (
-        f"Reshape{format_shape(target)} on per-sample shape {format_shape(source)}: {have} elements cannot become {want}"
-    )
+    diagnosis.message = f"Reshape{format_shape(target)} on per-sample shape {format_shape(source)}: {have} elements cannot become {want}"
     diagnosis.actual = format_shape(source)
     return diagnosis
 
@@ -273,25 +275,62 @@ def _dtype_attr_named(match: re.Match[str]) -> Diagnosis:
 
 
 PATTERNS: list[tuple[re.Pattern[str], Builder]] = [
-    (re.compile(rf"Matrix size-incompatible: In\[0\]: ({S}), In\[1\]: ({S})"), lambda m: matmul(*_shapes(m, 1, 2))),
+    (
+        re.compile(rf"Matrix size-incompatible: In\[0\]: ({S}), In\[1\]: ({S})"),
+        lambda m: matmul(parse_shape(m.group(1)), parse_shape(m.group(2))),
+    ),
     (re.compile(rf"In\[0\] and In\[1\] has different ndims: ({S}) vs\. ({S})"), _matmul_ranks),
-    (re.compile(rf"In\[0\] ndims must be >= 2: (\d+)"), _matmul_ranks_single),
-    (re.compile(rf"Dimensions must be equal, but are \d+ and \d+ for '(.*?)' with input shapes: ({S}), ({S})", re.S), _graph_binary),
+    (re.compile(r"In\[0\] ndims must be >= 2: (\d+)"), _matmul_ranks_single),
+    (
+        re.compile(rf"Dimensions must be equal, but are \d+ and \d+ for '(.*?)' with input shapes: ({S}), ({S})", re.S),
+        _graph_binary,
+    ),
     (re.compile(rf"Incompatible shapes: ({S}) vs\. ({S})"), _broadcast_pair),
     (re.compile(rf"Input shapes are: ({S}) and ({S})"), _broadcast_pair),
     (re.compile(rf"Inputs have incompatible shapes\. Received shapes ({S}) and ({S})"), _broadcast_pair),
     (re.compile(rf"operands could not be broadcast together with shapes ({S}) ({S})"), _broadcast_pair),
-    (re.compile(r"Input to reshape is a tensor with (\d+) values, but the requested shape (has|requires a multiple of) (\d+)"), _reshape_eager),
+    (
+        re.compile(
+            r"Input to reshape is a tensor with (\d+) values, but the requested shape (has|requires a multiple of) (\d+)"
+        ),
+        _reshape_eager,
+    ),
     (re.compile(rf"Cannot reshape a tensor with (\d+) elements to shape ({S}) \((\d+) elements\)"), _reshape_graph),
-    (re.compile(rf"total size of (?:the )?(?:tensor|new array) must be unchanged\.?,? (?:Received: )?input_shape ?= ?({S}),? (?:target_shape|output_shape) ?= ?({S})"), _reshape_keras),
-    (re.compile(r"Computed output size would be negative: (-?\d+) \[input_size: (\d+), effective_filter_size: (\d+)"), _conv_negative),
-    (re.compile(rf"Negative dimension size caused by subtracting (\d+) from (\d+) for .*? with input shapes: ({S})", re.S), _conv_graph),
-    (re.compile(r"Computed output size would be zero or negative\. Received:? `?inputs[. ]shape=(\([^)]*\))"), _conv_keras),
+    (
+        re.compile(
+            rf"total size of (?:the )?(?:tensor|new array) must be unchanged\.?,? (?:Received: )?input_shape ?= ?({S}),? (?:target_shape|output_shape) ?= ?({S})"
+        ),
+        _reshape_keras,
+    ),
+    (
+        re.compile(
+            r"Computed output size would be negative: (-?\d+) \[input_size: (\d+), effective_filter_size: (\d+)"
+        ),
+        _conv_negative,
+    ),
+    (
+        re.compile(
+            rf"Negative dimension size caused by subtracting (\d+) from (\d+) for .*? with input shapes: ({S})", re.S
+        ),
+        _conv_graph,
+    ),
+    (
+        re.compile(r"Computed output size would be zero or negative\. Received:? `?inputs[. ]shape=(\([^)]*\))"),
+        _conv_keras,
+    ),
     (re.compile(r"was expected to be a (\w+) tensor but is a (\w+) tensor"), _dtype_eager),
     (re.compile(r"Input '(\w+)' of '(\w+)' Op has type (\w+) that does not match type (\w+)"), _dtype_graph),
     (re.compile(r"Value for attr 'T\w*' of (\w+) is not in the list of allowed values: ([\w, ]+)"), _dtype_attr_named),
-    (re.compile(rf"ConcatOp ?: Dimension \d+ in both shapes must be equal: shape\[0\] = ({S}) vs\. shape\[1\] = ({S})"), _concat),
-    (re.compile(rf"Shapes of all inputs must match: values\[0\]\.shape = ({S}) != values\[1\]\.shape = ({S})"), _concat),
+    (
+        re.compile(
+            rf"ConcatOp ?: Dimension \d+ in both shapes must be equal: shape\[0\] = ({S}) vs\. shape\[1\] = ({S})"
+        ),
+        _concat,
+    ),
+    (
+        re.compile(rf"Shapes of all inputs must match: values\[0\]\.shape = ({S}) != values\[1\]\.shape = ({S})"),
+        _concat,
+    ),
     (re.compile(r"requires inputs with matching shapes except for the concat(?:enation)? axis\..*"), _concat),
 ]
 

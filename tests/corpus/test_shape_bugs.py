@@ -351,7 +351,7 @@ def test_tf_function_dynamic_shape_runtime_matmul():
     f(tf.ones((32, 64)), tf.ones((63, 10)))
 
 
-# -- 
+# --
 
 
 def test_conv1d_on_2d_input_build():
