@@ -32,6 +32,7 @@ class Shapes:
         expected_input: Callable[[Any], Any],
     ):
         self.calls: list[CallRecord] = []
+        self.diagnosed: list[Diagnosis] = []  # errors explained in `shapes.diagnose()` blocks: no contract
         self.contract = contract
         self.shape_of = shape_of
         self.dtype_of = dtype_of
@@ -84,9 +85,7 @@ class Shapes:
 
     def diagnose(self) -> AbstractContextManager[None]:
         """Turn a TensorFlow/Keras shape error raised inside the block into a ShapeMismatch."""
-        return diagnosing(
-            self.explain, lambda found: self.calls.append(CallRecord("diagnose()", None, None, "error", found))
-        )
+        return diagnosing(self.explain, self.diagnosed.append)
 
     def record(self, record: CallRecord) -> None:
         self.wrapped_calls += 1

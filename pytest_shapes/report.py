@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import tempfile
 from collections import defaultdict
 from typing import Any
@@ -11,11 +13,22 @@ from typing import Any
 from pytest_shapes.diagnosis import Diagnosis, TraceRow
 
 FAILING_MARK = "<-- first failing"
+SHORT_FAILING_MARK = "<--"
+WIDTH = 80  # sections are read in CI logs and narrow terminals: tables must fit
+TRACE_ROWS = 12  # longer traces show their head, the rows around the failure and their tail
+TRACE_HEAD, TRACE_AROUND, TRACE_TAIL = 3, 2, 2
+JSON_FIELDS = ("kind", "message", "hint", "expected", "actual", "layer")  # of a diagnosis, in the JSON report
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def render_section(diagnosis: Diagnosis) -> str:
-    """The `shape diagnosis` report section: headline, fields, layer trace."""
-    lines = [diagnosis.headline]
+    """The `shape diagnosis` report section: headline, fields, layer trace.
+
+    The headline and the hint stay one line each, so they can be grepped
+    and copied; the layer trace is a table that fits in 80 columns.
+    """
+    lines = [_plain_text(diagnosis.headline)]  # whole: the JUnit property holds its first line only
     for label, value in (
         ("expected", diagnosis.expected),
         ("actual", diagnosis.actual),
@@ -23,23 +36,99 @@ def render_section(diagnosis: Diagnosis) -> str:
         ("hint", diagnosis.hint),
     ):
         if value:
-            lines.append(f"{label + ':':<10}{value}")
+            lines.append(f"{label + ':':<10}{_plain_text(value)}")
     if diagnosis.trace:
-        lines.append("layer trace:")
+        count = len(diagnosis.trace)
+        lines.append(f"layer trace ({count} layers):" if count > TRACE_ROWS else "layer trace:")
         lines.append(format_trace(diagnosis.trace, indent="  "))
     return "\n".join(lines)
 
 
-def format_trace(rows: list[TraceRow], indent: str = "") -> str:
-    """An aligned table: one row per layer, the first failing one marked."""
-    table = [("layer", "expects", "receives", "")] + [
-        (row.layer, row.expects, row.receives, FAILING_MARK if row.failing else "") for row in rows
-    ]
-    widths = [max(len(cells[i]) for cells in table) for i in range(3)]
-    return "\n".join(
-        (indent + "  ".join(cell.ljust(width) for cell, width in zip(cells[:3], widths, strict=True)) + "  " + cells[3]).rstrip()
-        for cells in table
-    )
+def headline(diagnosis: Diagnosis) -> str:
+    """`[<kind>] <message>`, one line of plain text: the JUnit `shape_diagnosis` property."""
+    lines = _plain_text(diagnosis.headline).splitlines()
+    return lines[0] if lines else f"[{diagnosis.kind}]"
+
+
+def format_trace(rows: list[TraceRow], indent: str = "", *, limit: int = TRACE_ROWS) -> str:
+    """An aligned table: one row per layer, the first failing one marked.
+
+    A trace longer than `limit` rows shows its first rows, the rows around
+    the failing one and its last rows; `... N more layers ...` stands for
+    the rest.
+    """
+    shown = _abbreviate(rows, limit)
+    header = ("layer", "expects", "receives")
+    cells = [header] + [_cells(row) for row in shown if row is not None]
+    widths = [max(len(texts[i]) for texts in cells) for i in range(3)]
+    room = WIDTH - len(indent) - widths[1] - widths[2] - 3 * len("  ")  # for the layer column and the mark
+    mark = FAILING_MARK if widths[0] + len(FAILING_MARK) <= room else SHORT_FAILING_MARK
+    # shapes are the point of the table: when it is too wide, layer names give way
+    widths[0] = min(widths[0], max(room - len(mark), 16))
+
+    def line(texts: tuple[str, str, str], marked: str = "") -> str:
+        layer = texts[0] if len(texts[0]) <= widths[0] else texts[0][: widths[0] - 3] + "..."
+        padded = [layer.ljust(widths[0]), texts[1].ljust(widths[1]), texts[2].ljust(widths[2]), marked]
+        return (indent + "  ".join(padded)).rstrip()
+
+    def elided(count: int) -> str:
+        return f"{indent}... {count} more layer{'s' if count > 1 else ''} ..."
+
+    out = [line(header)]
+    skipped = 0
+    for row in shown:
+        if row is None:
+            skipped += 1
+            continue
+        if skipped:
+            out.append(elided(skipped))
+            skipped = 0
+        out.append(line(_cells(row), mark if row.failing else ""))
+    if skipped:
+        out.append(elided(skipped))
+    return "\n".join(out)
+
+
+def _cells(row: TraceRow) -> tuple[str, str, str]:
+    return _plain_text(row.layer), _plain_text(row.expects), _plain_text(row.receives)
+
+
+def _plain_text(value: Any) -> str:
+    """Text without terminal colour codes: sections go to CI logs and JUnit XML as they are."""
+    return _ANSI.sub("", str(value))
+
+
+def _abbreviate(rows: list[TraceRow], limit: int) -> list[TraceRow | None]:
+    """`rows`, with None for each row left out of a long trace."""
+    if len(rows) <= limit:
+        return list(rows)
+    keep = set(range(TRACE_HEAD)) | set(range(len(rows) - TRACE_TAIL, len(rows)))
+    failing = next((i for i, row in enumerate(rows) if row.failing), None)
+    if failing is not None:
+        keep |= set(range(failing - TRACE_AROUND, failing + TRACE_AROUND + 1))
+    # leaving out a single row saves nothing: its "... 1 more layer ..." line takes the same space
+    for i in range(1, len(rows) - 1):
+        if i - 1 in keep and i + 1 in keep:
+            keep.add(i)
+    return [row if i in keep else None for i, row in enumerate(rows)]
+
+
+def plain(value: Any) -> Any:
+    """`value` as JSON data (it crosses pytest-xdist's channel and goes into the JSON report).
+
+    A user's `pytest_shapes_shape_of` may return NumPy integers, a user's
+    explainer may put a TensorShape into a diagnosis: ints stay ints,
+    anything else unknown becomes its text.
+    """
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if hasattr(value, "__index__"):
+        return value.__index__()
+    return str(value)
 
 
 class Totals:
@@ -61,7 +150,7 @@ class Totals:
     def write_summary(self, terminal: Any, *, verbose: bool) -> None:
         if not (self.checked or self.violated or self.explained):
             return
-        terminal.write_sep("-", "shapes")
+        terminal.write_sep("=", "shapes")
         terminal.write_line(
             f"shapes: {self.checked} contracts checked, {self.violated} violated, {self.explained} errors diagnosed"
         )
@@ -77,8 +166,8 @@ class JsonReport:
 
     VERSION = 1
 
-    def __init__(self, path: str | None):
-        self.path = path
+    def __init__(self, path: str | os.PathLike[str] | None):
+        self.path = os.fspath(path) if path is not None else None
         self.tests: list[dict[str, Any]] = []
 
     def add(self, nodeid: str, outcome: str, payload: dict[str, Any]) -> None:
@@ -89,27 +178,33 @@ class JsonReport:
                 "nodeid": nodeid,
                 "outcome": outcome,
                 "checks": payload["checks"],
-                "diagnoses": [
-                    {key: diagnosis[key] for key in ("kind", "message", "hint", "expected", "actual", "layer")}
-                    for diagnosis in payload["diagnoses"]
-                ],
+                "diagnoses": payload["diagnoses"],
             }
         )
 
     def write(self) -> None:
         if self.path is None:
             return
+        # sorted, so the file is the same whatever order the tests (or xdist workers) finished in
         document = {"version": self.VERSION, "tests": sorted(self.tests, key=lambda test: test["nodeid"])}
         target = os.path.abspath(self.path)
         directory = os.path.dirname(target)
         os.makedirs(directory, exist_ok=True)
         # write beside the target, then rename: readers never see a half-written file
-        handle, temporary = tempfile.mkstemp(prefix=".shapes-", suffix=".json", dir=directory)
+        handle, temporary = tempfile.mkstemp(prefix=".shapes-report-", suffix=".tmp", dir=directory)
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 json.dump(document, stream, indent=2)
                 stream.write("\n")
+            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a report is an ordinary file
             os.replace(temporary, target)
         except BaseException:
-            os.unlink(temporary)
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
             raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -7,7 +7,9 @@ data), so they survive pytest-xdist; the controller aggregates from
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Generator
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -15,11 +17,11 @@ import pytest
 
 from pytest_shapes import adapters
 from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch
-from pytest_shapes.explain import explain
+from pytest_shapes.explain import chain, explain, first_line
 from pytest_shapes.explain.context import ExplainContext
 from pytest_shapes.fixture import Shapes
 from pytest_shapes.marker import MarkerContract, contract_of
-from pytest_shapes.report import JsonReport, Totals, render_section
+from pytest_shapes.report import JSON_FIELDS, JsonReport, Totals, headline, plain, render_section
 from pytest_shapes.spec import SpecError
 
 SESSION_KEY = pytest.StashKey["ShapesSession"]()
@@ -38,7 +40,10 @@ def BUILTIN_PLUGINS() -> list[tuple[str, ModuleType]]:  # noqa: N802 - reads as 
     from pytest_shapes.explain import fallback, keras_input, signature, targets, tf_ops
 
     modules = [tensorflow, numpy, generic, models, keras_input, targets, signature, tf_ops, fallback]
-    return [(f"shapes-{module.__name__.rsplit('.', 2)[-2]}-{module.__name__.rsplit('.', 1)[-1]}", module) for module in modules]
+    return [
+        (f"shapes-{module.__name__.rsplit('.', 2)[-2]}-{module.__name__.rsplit('.', 1)[-1]}", module)
+        for module in modules
+    ]
 
 
 class InvalidSpec(pytest.Collector):
@@ -51,7 +56,7 @@ class InvalidSpec(pytest.Collector):
     def collect(self) -> list[pytest.Item]:
         raise self.error
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, SpecError):
             return f"SpecError: {excinfo.value}"
         return str(super().repr_failure(excinfo))
@@ -60,12 +65,9 @@ class InvalidSpec(pytest.Collector):
 class ShapesSession:
     def __init__(self, config: pytest.Config):
         self.config = config
-        mode = config.getoption("shapes_diagnose") or config.getini("shapes_diagnose")
-        if mode not in ("auto", "off"):
-            raise pytest.UsageError(f"shapes_diagnose must be 'auto' or 'off', got {mode!r}")
-        self.zero_config = mode == "auto"
+        self.zero_config = _diagnose_mode(config) == "auto"
         self.totals = Totals()
-        self.json = JsonReport(config.getoption("shapes_report") or config.getini("shapes_report") or None)
+        self.json = JsonReport(_report_path(config))
         self.is_worker = hasattr(config, "workerinput")
         self._builtin = {name for name, _ in BUILTIN_PLUGINS()}
 
@@ -112,7 +114,9 @@ class ShapesSession:
     # -- collection: validate markers once -------------------------------
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_pycollect_makeitem(self, collector: pytest.Collector, name: str, obj: object) -> Generator[None, Any, Any]:
+    def pytest_pycollect_makeitem(
+        self, collector: pytest.Collector, name: str, obj: object
+    ) -> Generator[None, Any, Any]:
         result = yield
         if result is None:
             return result
@@ -147,11 +151,12 @@ class ShapesSession:
             return report
         state = item.stash.get(STATE_KEY, None)
         diagnosis, from_error = None, False
+        # explainers run on failures only: a passing test never pays for them, nor trips on them
         if report.failed and call.excinfo is not None:
             diagnosis, from_error = self._diagnose_failure(call.excinfo.value)
         if diagnosis is not None:
-            report.sections.append(("shape diagnosis", render_section(diagnosis)))
-            properties = [("shape_diagnosis_kind", diagnosis.kind), ("shape_diagnosis", diagnosis.headline)]
+            report.sections.append(("shape diagnosis", _render(diagnosis)))
+            properties = [("shape_diagnosis_kind", str(diagnosis.kind)), ("shape_diagnosis", headline(diagnosis))]
             report.user_properties.extend(properties)
             item.user_properties.extend(properties)  # junitxml reads them from the teardown report
         if call.when == "call" or diagnosis is not None:
@@ -161,12 +166,22 @@ class ShapesSession:
         return report
 
     def _diagnose_failure(self, error: BaseException) -> tuple[Diagnosis | None, bool]:
-        """The failure's diagnosis, and whether it explains an error (vs a violated contract)."""
-        if isinstance(error, ShapeMismatch):
-            return error.diagnosis, error.__cause__ is not None
+        """The failure's diagnosis, and whether it explains an error (vs a violated contract).
+
+        Never raises: a crashing explainer must not hide the test's own failure.
+        """
+        for link in chain(error):
+            if isinstance(link, ShapeMismatch):  # ours, even re-raised by user code: no explainer needed
+                return link.diagnosis, link.__cause__ is not None
         if not self.zero_config:
             return None, False
-        return self.explain(error), True
+        try:
+            diagnosis = self.explain(error)
+            if diagnosis is not None and not isinstance(diagnosis, Diagnosis):
+                raise TypeError(f"pytest_shapes_explain returned {type(diagnosis).__name__}, not a Diagnosis")
+        except Exception as crash:
+            diagnosis = _explainer_crashed(error, crash)
+        return diagnosis, diagnosis is not None
 
     # -- aggregation (controller side) -----------------------------------
 
@@ -175,10 +190,16 @@ class ShapesSession:
         if payload is None:
             return
         self.totals.add(report.nodeid, payload)
-        self.json.add(report.nodeid, report.outcome, payload)
+        self.json.add(report.nodeid, _outcome(report), payload)
 
-    def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> None:
-        self.totals.write_summary(terminalreporter, verbose=config.getoption("verbose") > 0)
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> Generator[None, None, None]:
+        # outermost wrapper: the shapes line comes after pytest's short test summary,
+        # right above the final counts, where people and CI logs look
+        try:
+            return (yield)
+        finally:
+            self.totals.write_summary(terminalreporter, verbose=config.getoption("verbose") > 0)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if not self.is_worker:
@@ -186,25 +207,81 @@ class ShapesSession:
 
 
 def _payload(state: Shapes | None, failure: Diagnosis | None, from_error: bool) -> dict[str, Any] | None:
-    calls = state.calls if state is not None else []
-    if not calls and failure is None:
+    """What the controller needs of one test: plain data, so it crosses pytest-xdist intact."""
+    records = state.calls if state is not None else []  # wrapped calls and checks
+    blocks = state.diagnosed if state is not None else []  # errors explained by `shapes.diagnose()`
+    if not records and not blocks and failure is None:
         return None
-    diagnoses = [call.diagnosis for call in calls if call.diagnosis is not None]
-    explained = sum(call.outcome == "error" for call in calls)
-    violated = sum(call.outcome == "violated" for call in calls)
+    diagnoses = [record.diagnosis for record in records if record.diagnosis is not None] + blocks
+    explained = sum(record.outcome == "error" for record in records) + len(blocks)
+    violated = sum(record.outcome == "violated" for record in records)
     if failure is not None and all(failure is not known for known in diagnoses):
         diagnoses.append(failure)
         if from_error:
             explained += 1
         else:
             violated += 1
-    return {
-        "checks": [call.to_dict() for call in calls],
-        "diagnoses": [diagnosis.to_dict() for diagnosis in diagnoses],
-        "checked": len(calls),
-        "violated": violated,
-        "explained": explained,
-    }
+    return plain(
+        {
+            "checks": [record.to_dict() for record in records],
+            "diagnoses": [{key: getattr(diagnosis, key, None) for key in JSON_FIELDS} for diagnosis in diagnoses],
+            "checked": len(records),
+            "violated": violated,
+            "explained": explained,
+        }
+    )
+
+
+def _outcome(report: pytest.TestReport) -> str:
+    if hasattr(report, "wasxfail"):
+        return "xpassed" if report.passed else "xfailed"
+    if report.failed and report.when != "call":
+        return "error"
+    return report.outcome
+
+
+def _render(diagnosis: Diagnosis) -> str:
+    try:
+        return render_section(diagnosis)
+    except Exception:  # a user explainer's odd Diagnosis still shows its headline
+        return headline(diagnosis)
+
+
+def _explainer_crashed(error: BaseException, crash: BaseException) -> Diagnosis:
+    return Diagnosis(
+        "unknown-shape-error",
+        f"{type(error).__name__}: {first_line(error)}",
+        hint=f"(pytest-shapes could not classify this error: its explainer raised "
+        f"{type(crash).__name__}: {first_line(crash)}; please report it)",
+    )
+
+
+def _diagnose_mode(config: pytest.Config) -> str:
+    mode = config.getoption("shapes_diagnose") or config.getini("shapes_diagnose")
+    mode = str(mode).strip().lower()
+    if mode not in ("auto", "off"):
+        raise pytest.UsageError(f"ini option shapes_diagnose must be 'auto' or 'off', got {mode!r}")
+    return mode
+
+
+def _report_path(config: pytest.Config) -> Path | None:
+    """`--shapes-report` resolves against the invocation directory (like `--junitxml`),
+    ini `shapes_report` against the ini file's directory (like pytest's path ini keys).
+
+    Resolved once, at configure: a test that changes directory does not move the report.
+    """
+    option = config.getoption("shapes_report")
+    if option:
+        source, path = "--shapes-report", config.invocation_params.dir / os.path.expanduser(option)
+    else:
+        value = str(config.getini("shapes_report") or "").strip()
+        if not value:
+            return None
+        base = config.inipath.parent if config.inipath is not None else config.rootpath
+        source, path = "ini option shapes_report", base / os.path.expanduser(value)
+    if path.is_dir():
+        raise pytest.UsageError(f"{source} must name a file, but {path} is a directory")
+    return path
 
 
 def _no_call(item: pytest.Item, contract: MarkerContract, *, used_fixture: bool) -> Diagnosis:
