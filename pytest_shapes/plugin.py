@@ -27,14 +27,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--shapes-report",
         metavar="PATH",
         default=None,
-        help="write every shape check and diagnosis to PATH as JSON (default: ini shapes_report)",
+        help="write every shape check and diagnosis to PATH as JSON, relative to the current directory "
+        "(default: ini shapes_report)",
     )
     parser.addini(
         "shapes_diagnose",
         "auto: diagnose shape errors in failing tests without marker or fixture; off: only checked calls",
         default="auto",
     )
-    parser.addini("shapes_report", "path of the JSON report of shape checks and diagnoses", default="")
+    parser.addini(
+        "shapes_report", "path of the JSON report of shape checks and diagnoses, relative to the ini file", default=""
+    )
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:

@@ -81,7 +81,10 @@ class CheckedCall:
         except ShapeMismatch:
             raise  # a nested wrapper already diagnosed it
         except Exception as error:
-            diagnosis = state.explain(error, model=self._model, inputs=x)
+            try:
+                diagnosis = state.explain(error, model=self._model, inputs=x)
+            except Exception:  # our bug must never replace the user's error
+                diagnosis = None
             if diagnosis is None:
                 raise  # not a shape error: untouched
             state.record(CallRecord(self._name, in_shapes, None, "error", diagnosis))

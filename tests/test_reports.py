@@ -519,7 +519,7 @@ def test_help_documents_options_and_ini_keys(pytester: pytest.Pytester) -> None:
             "shape contracts and diagnoses (pytest-shapes):",
             "  --shapes-diagnose={auto,off}",
             "*diagnose TensorFlow/Keras shape errors*",
-            "  --shapes-report=PATH*write every shape check and diagnosis to PATH as JSON",
+            "  --shapes-report=PATH*write every shape check and diagnosis to PATH as JSON*",
         ]
     )
     result.stdout.fnmatch_lines(["  shapes_diagnose (string):*", "*auto: diagnose shape errors*"])

@@ -46,7 +46,7 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
         diagnosis.trace = layer_trace(model, actual)
         row = failing_row(diagnosis.trace)
         if row is not None and not diagnosis.layer:
-            diagnosis.layer = row.layer
+            diagnosis.layer = row.layer.split(" (", 1)[0]  # the name; the row also shows the type
     return diagnosis
 
 
