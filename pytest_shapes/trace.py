@@ -11,7 +11,7 @@ from typing import Any
 
 from pytest_shapes.adapters.models import dims_of
 from pytest_shapes.classify import fits
-from pytest_shapes.diagnosis import TraceRow
+from pytest_shapes.diagnosis import Diagnosis, TraceRow
 from pytest_shapes.spec import format_shape
 
 Shape = tuple[Any, ...]
@@ -59,6 +59,14 @@ def layer_trace(model: Any, input_shapes: Any) -> list[TraceRow]:
 
 def failing_row(rows: list[TraceRow]) -> TraceRow | None:
     return next((row for row in rows if row.failing), None)
+
+
+def attach_trace(diagnosis: Diagnosis, model: Any, input_shapes: Any) -> None:
+    """Give a diagnosis about a Keras model its layer trace, and the first failing layer's name."""
+    diagnosis.trace = layer_trace(model, input_shapes)
+    row = failing_row(diagnosis.trace)
+    if row is not None and not diagnosis.layer:
+        diagnosis.layer = row.layer.split(" (", 1)[0]  # the name; the row also shows the type
 
 
 def _graph(model: Any) -> Any:

@@ -9,7 +9,7 @@ from pytest_shapes.checker import check, check_dtype, shapes_of
 from pytest_shapes.diagnosis import CallRecord, Diagnosis, ShapeMismatch
 from pytest_shapes.explain.context import is_keras_model
 from pytest_shapes.spec import Spec
-from pytest_shapes.trace import layer_trace
+from pytest_shapes.trace import attach_trace
 
 if TYPE_CHECKING:
     from pytest_shapes.fixture import Shapes
@@ -109,7 +109,7 @@ class CheckedCall:
     def _violated(self, diagnosis: Diagnosis, in_shapes: Any, out_shapes: Any) -> None:
         """Record a broken contract; for a Keras model, show how each layer would see the input."""
         if in_shapes is not None and is_keras_model(self._model):
-            diagnosis.trace = layer_trace(self._model, in_shapes)
+            attach_trace(diagnosis, self._model, in_shapes)
         self._state.record(CallRecord(self._name, in_shapes, out_shapes, "violated", diagnosis))
 
     def __getattr__(self, name: str) -> Any:

@@ -14,7 +14,7 @@ from pytest_shapes.classify import find_mismatch, wrong_order_hint
 from pytest_shapes.diagnosis import Diagnosis
 from pytest_shapes.explain.context import ExplainContext, is_keras_model
 from pytest_shapes.spec import format_shape
-from pytest_shapes.trace import failing_row, layer_trace
+from pytest_shapes.trace import attach_trace
 
 # methods that take a whole dataset: a "missing batch axis" there is a model built for one sample
 _DATASET_METHODS = ("fit", "evaluate", "train_on_batch", "test_on_batch")
@@ -43,10 +43,7 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
     if diagnosis is None:
         return None
     if model is not None and actual is not None and is_keras_model(model) and not diagnosis.trace:
-        diagnosis.trace = layer_trace(model, actual)
-        row = failing_row(diagnosis.trace)
-        if row is not None and not diagnosis.layer:
-            diagnosis.layer = row.layer.split(" (", 1)[0]  # the name; the row also shows the type
+        attach_trace(diagnosis, model, actual)
     return diagnosis
 
 
