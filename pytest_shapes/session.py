@@ -76,13 +76,12 @@ class ShapesSession:
     def shapes_for(self, item: pytest.Item) -> Shapes:
         state = item.stash.get(STATE_KEY, None)
         if state is None:
-            hook = self.config.hook
             state = Shapes(
                 contract=self._contract(item),
                 shape_of=self._shape_of(),
                 dtype_of=adapters.dtype_of,
                 explain=self.explain,
-                expected_input=lambda model: hook.pytest_shapes_expected_input(model=model),
+                expected_input=self._expected_input,
             )
             item.stash[STATE_KEY] = state
         return state
@@ -94,6 +93,9 @@ class ShapesSession:
         if all(pluginmanager.get_name(impl.plugin) in self._builtin for impl in hook.get_hookimpls()):
             return adapters.shape_of
         return lambda value: hook(value=value)
+
+    def _expected_input(self, model: Any) -> Any:
+        return self.config.hook.pytest_shapes_expected_input(model=model)
 
     def _contract(self, item: pytest.Item) -> MarkerContract | None:
         if CONTRACT_KEY not in item.stash:
@@ -107,7 +109,7 @@ class ShapesSession:
             model=model,
             inputs=inputs,
             shape_of=self._shape_of(),
-            expected_input=lambda value: hook.pytest_shapes_expected_input(model=value),
+            expected_input=self._expected_input,
         )
         return explain(error, context, lambda link, ctx: hook.pytest_shapes_explain(error=link, context=ctx))
 
