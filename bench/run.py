@@ -283,8 +283,7 @@ re.compile = timed
 start = time.perf_counter_ns()
 import pytest_shapes.plugin
 imported = time.perf_counter_ns()
-from pytest_shapes.session import BUILTIN_PLUGINS
-BUILTIN_PLUGINS()
+import pytest_shapes.session  # what pytest_configure uses (the built-in explainers load on first failure)
 done = time.perf_counter_ns()
 heavy = sorted(m for m in sys.modules if m.split(".")[0] in HEAVY)
 print(json.dumps([(imported - start) / 1e6, (done - imported) / 1e6, spent[0] / 1e6, heavy]))
@@ -406,7 +405,7 @@ def seconds(values: list[float]) -> str:
 
 # `python -m pytest`, with room to import the plugin's modules first (the "modules only" variant)
 LAUNCH = "import sys; {preload}import pytest; sys.exit(pytest.console_main())"
-PRELOAD = "import pytest_shapes.plugin; from pytest_shapes.session import BUILTIN_PLUGINS; BUILTIN_PLUGINS(); "
+PRELOAD = "import pytest_shapes.plugin; "
 
 
 def run_pytest(
@@ -530,7 +529,7 @@ def make_shapes() -> Any:
     """A `shapes` fixture object built outside pytest, as the session builds it."""
     import pytest_shapes
     from pytest_shapes import adapters
-    from pytest_shapes.adapters.models import pytest_shapes_expected_input
+    from pytest_shapes.builtins import expected_input as pytest_shapes_expected_input
     from pytest_shapes.fixture import Shapes
 
     return Shapes(

@@ -8,7 +8,7 @@ from typing import Any
 
 from pytest_shapes.checker import check, shapes_of
 from pytest_shapes.diagnosis import CallRecord, Diagnosis, ShapeMismatch
-from pytest_shapes.explain import diagnosing
+from pytest_shapes.explainers import diagnosing
 from pytest_shapes.marker import MarkerContract, dtype_name
 from pytest_shapes.spec import parse
 from pytest_shapes.wrap import CHECKED_METHODS, CheckedCall, CheckedModel, Contract

@@ -12,7 +12,7 @@ import pytest
 
 if TYPE_CHECKING:
     from pytest_shapes.diagnosis import Diagnosis
-    from pytest_shapes.explain.context import ExplainContext
+    from pytest_shapes.explainers.context import ExplainContext
 
 
 @pytest.hookspec(firstresult=True)

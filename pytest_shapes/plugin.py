@@ -7,12 +7,16 @@ Nothing here imports TensorFlow, Keras or NumPy; the work lives in
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
-from pytest_shapes.fixture import Shapes
+from pytest_shapes.builtins import BuiltinHooks
 from pytest_shapes.marker import MARKER_DOC
-from pytest_shapes.session import BUILTIN_PLUGINS, SESSION_KEY, ShapesSession
+from pytest_shapes.session import BUILTIN_PLUGIN, SESSION_KEY, ShapesSession
+
+if TYPE_CHECKING:
+    from pytest_shapes.fixture import Shapes
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -48,9 +52,8 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_DOC)
-    for name, module in BUILTIN_PLUGINS():
-        if not config.pluginmanager.has_plugin(name):
-            config.pluginmanager.register(module, name)
+    if not config.pluginmanager.has_plugin(BUILTIN_PLUGIN):
+        config.pluginmanager.register(BuiltinHooks(), BUILTIN_PLUGIN)
     session = ShapesSession(config)
     config.stash[SESSION_KEY] = session
     config.pluginmanager.register(session, "shapes-session")

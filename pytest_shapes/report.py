@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
-import tempfile
 from collections import defaultdict
 from typing import Any
 
@@ -185,6 +183,9 @@ class JsonReport:
     def write(self) -> None:
         if self.path is None:
             return
+        import json  # only runs that write a report pay for these imports
+        import tempfile
+
         # sorted, so the file is the same whatever order the tests (or xdist workers) finished in
         document = {"version": self.VERSION, "tests": sorted(self.tests, key=lambda test: test["nodeid"])}
         target = os.path.abspath(self.path)

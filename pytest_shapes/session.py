@@ -10,40 +10,23 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Generator
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_shapes import adapters
 from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch
-from pytest_shapes.explain import chain, explain, first_line
-from pytest_shapes.explain.context import ExplainContext
-from pytest_shapes.fixture import Shapes
 from pytest_shapes.marker import MarkerContract, contract_of
 from pytest_shapes.report import JSON_FIELDS, JsonReport, Totals, headline, plain, render_section
 from pytest_shapes.spec import SpecError
 
+if TYPE_CHECKING:
+    from pytest_shapes.fixture import Shapes
+
 SESSION_KEY = pytest.StashKey["ShapesSession"]()
-STATE_KEY = pytest.StashKey[Shapes]()
+STATE_KEY = pytest.StashKey["Shapes"]()
+BUILTIN_PLUGIN = "shapes-builtins"
 CONTRACT_KEY = pytest.StashKey["MarkerContract | None"]()
 REPORT_ATTR = "pytest_shapes"  # plain data on TestReport; xdist serialises report.__dict__
-
-
-def BUILTIN_PLUGINS() -> list[tuple[str, ModuleType]]:  # noqa: N802 - reads as a constant
-    """Built-in hook implementations, all `trylast`, in the order they are called.
-
-    pluggy calls trylast implementations in registration order, so the
-    specific explainers come first and the catch-all fallback last.
-    """
-    from pytest_shapes.adapters import generic, models, numpy, tensorflow
-    from pytest_shapes.explain import fallback, keras_input, signature, targets, tf_ops
-
-    modules = [tensorflow, numpy, generic, models, keras_input, targets, signature, tf_ops, fallback]
-    return [
-        (f"shapes-{module.__name__.rsplit('.', 2)[-2]}-{module.__name__.rsplit('.', 1)[-1]}", module)
-        for module in modules
-    ]
 
 
 class InvalidSpec(pytest.Collector):
@@ -69,13 +52,15 @@ class ShapesSession:
         self.totals = Totals()
         self.json = JsonReport(_report_path(config))
         self.is_worker = hasattr(config, "workerinput")
-        self._builtin = {name for name, _ in BUILTIN_PLUGINS()}
 
     # -- per-test state ---------------------------------------------------
 
     def shapes_for(self, item: pytest.Item) -> Shapes:
         state = item.stash.get(STATE_KEY, None)
         if state is None:
+            from pytest_shapes import adapters
+            from pytest_shapes.fixture import Shapes
+
             state = Shapes(
                 contract=self._contract(item),
                 shape_of=self._shape_of(),
@@ -89,9 +74,11 @@ class ShapesSession:
     def _shape_of(self) -> Callable[[Any], Any]:
         """The direct, type-cached extractor unless another plugin implements the hook."""
         hook = self.config.hook.pytest_shapes_shape_of
-        pluginmanager = self.config.pluginmanager
-        if all(pluginmanager.get_name(impl.plugin) in self._builtin for impl in hook.get_hookimpls()):
-            return adapters.shape_of
+        builtin = self.config.pluginmanager.get_plugin(BUILTIN_PLUGIN)
+        if all(impl.plugin is builtin for impl in hook.get_hookimpls()):
+            from pytest_shapes.adapters import shape_of
+
+            return shape_of
         return lambda value: hook(value=value)
 
     def _expected_input(self, model: Any) -> Any:
@@ -103,6 +90,9 @@ class ShapesSession:
         return item.stash[CONTRACT_KEY]
 
     def explain(self, error: BaseException, *, model: Any = None, inputs: Any = None) -> Diagnosis | None:
+        from pytest_shapes.explainers import explain
+        from pytest_shapes.explainers.context import ExplainContext
+
         hook = self.config.hook
         context = ExplainContext(
             error,
@@ -172,6 +162,8 @@ class ShapesSession:
 
         Never raises: a crashing explainer must not hide the test's own failure.
         """
+        from pytest_shapes.explainers import chain, explainer_crashed
+
         for link in chain(error):
             if isinstance(link, ShapeMismatch):  # ours, even re-raised by user code: no explainer needed
                 return link.diagnosis, link.__cause__ is not None
@@ -182,7 +174,7 @@ class ShapesSession:
             if diagnosis is not None and not isinstance(diagnosis, Diagnosis):
                 raise TypeError(f"pytest_shapes_explain returned {type(diagnosis).__name__}, not a Diagnosis")
         except Exception as crash:
-            diagnosis = _explainer_crashed(error, crash)
+            diagnosis = explainer_crashed(error, crash)
         return diagnosis, diagnosis is not None
 
     # -- aggregation (controller side) -----------------------------------
@@ -247,15 +239,6 @@ def _render(diagnosis: Diagnosis) -> str:
         return render_section(diagnosis)
     except Exception:  # a user explainer's odd Diagnosis still shows its headline
         return headline(diagnosis)
-
-
-def _explainer_crashed(error: BaseException, crash: BaseException) -> Diagnosis:
-    return Diagnosis(
-        "unknown-shape-error",
-        f"{type(error).__name__}: {first_line(error)}",
-        hint=f"(pytest-shapes could not classify this error: its explainer raised "
-        f"{type(crash).__name__}: {first_line(crash)}; please report it)",
-    )
 
 
 def _diagnose_mode(config: pytest.Config) -> str:

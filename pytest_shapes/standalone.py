@@ -8,12 +8,12 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Any
 
-from pytest_shapes import adapters
+from pytest_shapes import adapters, builtins
 from pytest_shapes.checker import check
 from pytest_shapes.diagnosis import Diagnosis
-from pytest_shapes.explain import diagnosing
-from pytest_shapes.explain import explain as explain_chain
-from pytest_shapes.explain.context import ExplainContext
+from pytest_shapes.explainers import diagnosing
+from pytest_shapes.explainers import explain as explain_chain
+from pytest_shapes.explainers.context import ExplainContext
 from pytest_shapes.spec import parse
 
 
@@ -25,26 +25,12 @@ def assert_shape(value: Any, spec: Any, *, name: str | None = None) -> None:
 
 def explain(exc: BaseException, *, model: Any = None, inputs: Any = None) -> Diagnosis | None:
     """The diagnosis of a TensorFlow/Keras shape error, or None for any other exception."""
-    from pytest_shapes.adapters.models import pytest_shapes_expected_input
-
     context = ExplainContext(
-        exc, model=model, inputs=inputs, shape_of=adapters.shape_of, expected_input=pytest_shapes_expected_input
+        exc, model=model, inputs=inputs, shape_of=adapters.shape_of, expected_input=builtins.expected_input
     )
-    return explain_chain(exc, context, _builtin_explainers)
+    return explain_chain(exc, context, builtins.explain)
 
 
 def diagnose() -> AbstractContextManager[None]:
     """Turn a TensorFlow/Keras shape error raised in the block into a ShapeMismatch (chained)."""
     return diagnosing(explain)
-
-
-def _builtin_explainers(error: BaseException, context: ExplainContext) -> Diagnosis | None:
-    from pytest_shapes.session import BUILTIN_PLUGINS
-
-    for _, module in BUILTIN_PLUGINS():  # the order pluggy calls them in
-        implementation = getattr(module, "pytest_shapes_explain", None)
-        if implementation is not None:
-            diagnosis = implementation(error=error, context=context)
-            if diagnosis is not None:
-                return diagnosis
-    return None

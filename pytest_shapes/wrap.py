@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_shapes.checker import check, check_dtype, shapes_of
 from pytest_shapes.diagnosis import CallRecord, Diagnosis, ShapeMismatch
-from pytest_shapes.explain.context import is_keras_model
+from pytest_shapes.explainers.context import is_keras_model
 from pytest_shapes.spec import Spec
 from pytest_shapes.trace import attach_trace
 

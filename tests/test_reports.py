@@ -718,7 +718,9 @@ def test_json_report_write_that_fails_keeps_the_previous_report(
         stream.write('{"version": 1, "tes')
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(report_module.json, "dump", dump_half_then_crash)
+    import json
+
+    monkeypatch.setattr(json, "dump", dump_half_then_crash)
     writer = report_module.JsonReport(previous)
     writer.add("test_x.py::test_x", "passed", {"checks": [], "diagnoses": []})
 

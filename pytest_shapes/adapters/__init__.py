@@ -1,8 +1,7 @@
 """Shapes and dtypes of tensor-likes, without importing any framework.
 
 `shape_of` picks an extractor once per type and caches it, so the hot path is
-one dict lookup and one call. The per-framework modules also serve as the
-built-in `pytest_shapes_shape_of` hook implementations.
+one dict lookup and one call. It is the built-in `pytest_shapes_shape_of`.
 """
 
 from __future__ import annotations

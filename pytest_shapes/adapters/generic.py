@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 
 def _scalar(value: Any) -> tuple[()]:
     return ()
@@ -33,8 +31,3 @@ def extractor_for(cls: type) -> Any:
     if cls in (list, tuple, dict, str, bytes, type(None)):
         return _not_a_tensor
     return _duck
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_shapes_shape_of(value: Any) -> tuple[Any, ...] | None:
-    return extractor_for(type(value))(value)

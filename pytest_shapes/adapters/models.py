@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from pytest_shapes.explain.context import is_keras_model, is_keras_object
+from pytest_shapes.explainers.context import is_keras_model, is_keras_object
 
 
 def dims_of(shape: Any) -> tuple[Any, ...] | None:
@@ -68,8 +66,8 @@ def function_input(fn: Any) -> Any:
     return dims_of(getattr(signature[0], "shape", None))
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_shapes_expected_input(model: Any) -> Any:
+def expected_input(model: Any) -> Any:
+    """The input spec a Keras model/layer or a `tf.function` declares, or None."""
     if type(model).__name__ in ("Function", "PolymorphicFunction") or hasattr(model, "input_signature"):
         return function_input(model)
     if not is_keras_object(model):

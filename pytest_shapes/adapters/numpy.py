@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 
 def _shape(value: Any) -> tuple[int, ...]:
     return value.shape
@@ -13,9 +11,3 @@ def _shape(value: Any) -> tuple[int, ...]:
 
 def extractor_for(cls: type) -> Any:
     return _shape if cls.__module__ == "numpy" and hasattr(cls, "shape") else None
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_shapes_shape_of(value: Any) -> tuple[Any, ...] | None:
-    extract = extractor_for(type(value))
-    return extract(value) if extract is not None else None

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 _MODULES = ("tensorflow.", "keras.", "tf_keras.")
 
 
@@ -35,9 +33,3 @@ def extractor_for(cls: type) -> Any:
     if hasattr(cls, "shape"):
         return _tensor_shape
     return None
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_shapes_shape_of(value: Any) -> tuple[Any, ...] | None:
-    extract = extractor_for(type(value))
-    return extract(value) if extract is not None else None

@@ -12,7 +12,7 @@ from typing import Any
 
 from pytest_shapes.classify import find_mismatch, wrong_order_hint
 from pytest_shapes.diagnosis import Diagnosis
-from pytest_shapes.explain.context import ExplainContext, is_keras_model
+from pytest_shapes.explainers.context import ExplainContext, is_keras_model
 from pytest_shapes.spec import format_shape
 from pytest_shapes.trace import attach_trace
 

@@ -11,12 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
-
 from pytest_shapes.classify import compare
 from pytest_shapes.diagnosis import Diagnosis
-from pytest_shapes.explain.messages import SHAPE_PATTERN, layer_name, parse_shape, strip_tensor_contents
-from pytest_shapes.explain.rootcause import root_cause
+from pytest_shapes.explainers.messages import SHAPE_PATTERN, layer_name, parse_shape, strip_tensor_contents
+from pytest_shapes.explainers.rootcause import root_cause
 from pytest_shapes.spec import format_shape
 
 _NDIM = re.compile(
@@ -147,8 +145,7 @@ def _symbolic_hint(diagnosis: Diagnosis, text: str) -> Diagnosis:
     return diagnosis
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_shapes_explain(error: BaseException, context: Any) -> Diagnosis | None:
+def explain(error: BaseException, context: Any) -> Diagnosis | None:
     if not isinstance(error, ValueError):
         return None
     text = strip_tensor_contents(str(error))

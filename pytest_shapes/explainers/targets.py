@@ -10,10 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
-
 from pytest_shapes.diagnosis import Diagnosis
-from pytest_shapes.explain.messages import SHAPE_PATTERN, parse_shape, strip_tensor_contents
+from pytest_shapes.explainers.messages import SHAPE_PATTERN, parse_shape, strip_tensor_contents
 from pytest_shapes.spec import format_shape
 
 S = SHAPE_PATTERN
@@ -179,8 +177,7 @@ def symptom(text: str) -> Diagnosis | None:
     return None
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_shapes_explain(error: BaseException, context: Any) -> Diagnosis | None:
+def explain(error: BaseException, context: Any) -> Diagnosis | None:
     if not isinstance(error, ValueError) and not type(error).__module__.startswith("tensorflow"):
         return None
     found = symptom(strip_tensor_contents(str(error)))

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from pytest_shapes.diagnosis import Diagnosis
-from pytest_shapes.explain.messages import is_framework_error, shapes_in, strip_tensor_contents
-from pytest_shapes.explain.rootcause import root_cause
+from pytest_shapes.explainers.messages import is_framework_error, shapes_in, strip_tensor_contents
+from pytest_shapes.explainers.rootcause import root_cause
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_shapes_explain(error: BaseException, context: Any) -> Diagnosis | None:
+def explain(error: BaseException, context: Any) -> Diagnosis | None:
     if not is_framework_error(error):
         return None
     # the message is unfamiliar, but data that does not fit the model explains it

@@ -61,7 +61,7 @@ class ExplainContext:
         """
         shapes = shapes_of(self.inputs, self.shape_of)
         if shapes is None:
-            from pytest_shapes.explain.messages import received_input_shape
+            from pytest_shapes.explainers.messages import received_input_shape
 
             for link in _links(self.error):
                 shapes = received_input_shape(str(link))

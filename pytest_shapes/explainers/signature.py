@@ -6,11 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
-
 from pytest_shapes.classify import compare, fits
 from pytest_shapes.diagnosis import Diagnosis
-from pytest_shapes.explain.messages import SHAPE_PATTERN, parse_shape, strip_tensor_contents
+from pytest_shapes.explainers.messages import SHAPE_PATTERN, parse_shape, strip_tensor_contents
 
 _CAST = re.compile(
     rf"Can not cast TensorSpec\(shape=({SHAPE_PATTERN}), dtype=tf\.(\w+)[^)]*\) to "
@@ -38,8 +36,7 @@ def symptom(text: str) -> Diagnosis | None:
     return diagnosis
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_shapes_explain(error: BaseException, context: Any) -> Diagnosis | None:
+def explain(error: BaseException, context: Any) -> Diagnosis | None:
     if not isinstance(error, TypeError | ValueError):
         return None
     return symptom(strip_tensor_contents(str(error)))

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch
-from pytest_shapes.explain.context import ExplainContext
+from pytest_shapes.explainers.context import ExplainContext
 
 ExplainHook = Callable[[BaseException, ExplainContext], "Diagnosis | None"]
 
@@ -43,20 +43,17 @@ def chain(error: BaseException) -> Iterator[BaseException]:
 
 def explain(error: BaseException, context: ExplainContext, call_hook: ExplainHook) -> Diagnosis | None:
     """The diagnosis of the first shape error in `error`'s chain, or None."""
-    for link in chain(error):
+    links = list(chain(error))
+    for link in links:  # ours first: autograph wraps a contract violated while tracing in a StagingError
         if isinstance(link, ShapeMismatch):
             return link.diagnosis
+    for link in links:
         if not _SHAPE_WORDS.search(_text(link)):
             continue
         try:
             diagnosis = call_hook(link, context)
         except Exception as crash:  # an explainer bug: keep the failure, say so in one line
-            return Diagnosis(
-                "unknown-shape-error",
-                f"{type(link).__name__}: {first_line(link)}",
-                hint=f"(pytest-shapes could not classify this error: its explainer raised "
-                f"{type(crash).__name__}: {crash}; please report it)",
-            )
+            return explainer_crashed(link, crash)
         if diagnosis is not None:
             return diagnosis
     return None
@@ -81,8 +78,17 @@ def diagnosing(
         raise ShapeMismatch(diagnosis) from error
 
 
+def explainer_crashed(error: BaseException, crash: BaseException) -> Diagnosis:
+    return Diagnosis(
+        "unknown-shape-error",
+        f"{type(error).__name__}: {first_line(error)}",
+        hint=f"(pytest-shapes could not classify this error: its explainer raised "
+        f"{type(crash).__name__}: {first_line(crash)}; please report it)",
+    )
+
+
 def first_line(error: BaseException) -> str:
-    from pytest_shapes.explain.messages import strip_tensor_contents
+    from pytest_shapes.explainers.messages import strip_tensor_contents
 
     text = strip_tensor_contents(_text(error)).strip()
     return text.splitlines()[0] if text else type(error).__name__

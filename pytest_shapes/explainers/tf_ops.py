@@ -12,12 +12,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 from pytest_shapes.diagnosis import Diagnosis
-from pytest_shapes.explain import targets
-from pytest_shapes.explain.messages import SHAPE_PATTERN, parse_shape, strip_tensor_contents
-from pytest_shapes.explain.rootcause import root_cause
+from pytest_shapes.explainers import targets
+from pytest_shapes.explainers.messages import SHAPE_PATTERN, parse_shape, strip_tensor_contents
+from pytest_shapes.explainers.rootcause import root_cause
 from pytest_shapes.spec import format_shape
 
 S = SHAPE_PATTERN
@@ -345,8 +343,7 @@ def symptom(text: str) -> Diagnosis | None:
     return None
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_shapes_explain(error: BaseException, context: Any) -> Diagnosis | None:
+def explain(error: BaseException, context: Any) -> Diagnosis | None:
     if not isinstance(error, ValueError | TypeError) and not type(error).__module__.startswith("tensorflow"):
         return None
     text = strip_tensor_contents(str(error))

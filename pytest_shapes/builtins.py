@@ -1,0 +1,63 @@
+"""The built-in hook implementations: one `trylast` plugin, so any conftest or plugin wins.
+
+Its parts load on first use: a session whose tests never touch a tensor never
+imports the adapters, nor compiles the explainers' message patterns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from pytest_shapes.diagnosis import Diagnosis
+    from pytest_shapes.explainers.context import ExplainContext
+
+Explainer = Callable[[BaseException, "ExplainContext"], "Diagnosis | None"]
+
+
+def shape_of(value: Any) -> tuple[Any, ...] | None:
+    from pytest_shapes.adapters import shape_of
+
+    return shape_of(value)
+
+
+def expected_input(model: Any) -> Any:
+    from pytest_shapes.adapters.models import expected_input
+
+    return expected_input(model)
+
+
+@cache
+def explainers() -> tuple[Explainer, ...]:
+    """The built-in explainers, most specific first; the catch-all fallback last."""
+    from pytest_shapes.explainers import fallback, keras_input, signature, targets, tf_ops
+
+    return tuple(module.explain for module in (keras_input, targets, signature, tf_ops, fallback))
+
+
+def explain(error: BaseException, context: ExplainContext) -> Diagnosis | None:
+    for explainer in explainers():
+        diagnosis = explainer(error, context)
+        if diagnosis is not None:
+            return diagnosis
+    return None
+
+
+class BuiltinHooks:
+    """Registered as the plugin `shapes-builtins`."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_shapes_shape_of(self, value: Any) -> tuple[Any, ...] | None:
+        return shape_of(value)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_shapes_explain(self, error: BaseException, context: ExplainContext) -> Diagnosis | None:
+        return explain(error, context)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_shapes_expected_input(self, model: Any) -> Any:
+        return expected_input(model)
