@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -19,12 +18,16 @@ MARKER_DOC = (
 expect_shape = getattr(pytest.mark, MARKER)
 
 
-@dataclass(frozen=True)
 class MarkerContract:
-    output: AnySpec | None
-    input: AnySpec | None
-    dtype: str | None
-    source: str  # the marker as written, for messages
+    """A parsed expect_shape marker. A plain class: a dataclass would cost every pytest start-up ~1 ms."""
+
+    __slots__ = ("dtype", "input", "output", "source")
+
+    def __init__(self, *, output: AnySpec | None, input: AnySpec | None, dtype: str | None, source: str):
+        self.output = output
+        self.input = input
+        self.dtype = dtype
+        self.source = source  # the marker as written, for messages
 
 
 def contract_of(item: pytest.Item) -> MarkerContract | None:

@@ -6,9 +6,10 @@ import contextlib
 import os
 import re
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pytest_shapes.diagnosis import Diagnosis, TraceRow
+if TYPE_CHECKING:
+    from pytest_shapes.diagnosis import Diagnosis, TraceRow
 
 FAILING_MARK = "<-- first failing"
 SHORT_FAILING_MARK = "<--"

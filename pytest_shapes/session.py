@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch
 from pytest_shapes.marker import MarkerContract, contract_of
 from pytest_shapes.report import JSON_FIELDS, JsonReport, Totals, headline, plain, render_section
 from pytest_shapes.spec import SpecError
 
 if TYPE_CHECKING:
+    from pytest_shapes.diagnosis import Diagnosis
     from pytest_shapes.fixture import Shapes
 
 SESSION_KEY = pytest.StashKey["ShapesSession"]()
@@ -133,6 +133,8 @@ class ShapesSession:
         if contract is not None:
             state = item.stash.get(STATE_KEY, None)
             if state is None or state.wrapped_calls == 0:
+                from pytest_shapes.diagnosis import ShapeMismatch
+
                 raise ShapeMismatch(_no_call(item, contract, used_fixture=state is not None))
         return result
 
@@ -162,6 +164,7 @@ class ShapesSession:
 
         Never raises: a crashing explainer must not hide the test's own failure.
         """
+        from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch
         from pytest_shapes.explainers import chain, explainer_crashed
 
         for link in chain(error):
@@ -271,6 +274,8 @@ def _report_path(config: pytest.Config) -> Path | None:
 
 def _no_call(item: pytest.Item, contract: MarkerContract, *, used_fixture: bool) -> Diagnosis:
     why = "no call went through shapes.wrap()" if used_fixture else "the test does not use the `shapes` fixture"
+    from pytest_shapes.diagnosis import Diagnosis
+
     return Diagnosis(
         "no-call",
         f"{item.name} declares @pytest.mark.{contract.source} but checked no call: {why}",
