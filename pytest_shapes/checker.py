@@ -20,7 +20,7 @@ def check(
     shape_of: ShapeOf,
     *,
     role: str = "input",
-    path: str = "",
+    path: tuple[Any, ...] = (),
 ) -> Any:
     """Return the shape(s) of `value`; raise ShapeMismatch when they break `spec`.
 
@@ -39,35 +39,35 @@ def check(
         return shape
     assert isinstance(spec, StructSpec)
     items = spec.items
-    label = _label(where, path)
     if isinstance(items, Mapping):
         if not isinstance(value, Mapping):
-            _fail(_wrong_structure(spec, value, label, "a dict"))
+            _fail(_wrong_structure(spec, value, _label(where, path), "a dict"))
         missing = [key for key in items if key not in value]
         if missing:
             _fail(
                 Diagnosis(
                     "size-mismatch",
-                    f"{label}: key(s) {', '.join(map(repr, missing))} missing; got keys {sorted(map(str, value))}",
+                    f"{_label(where, path)}: key(s) {', '.join(map(repr, missing))} missing; "
+                    f"got keys {sorted(map(str, value))}",
                     hint=f"pass a dict with the keys {list(items)}",
                     expected=repr(spec),
                 )
             )
-        pairs = [(item, value[key], f"{path}[{key!r}]") for key, item in items.items()]
+        pairs = [(item, value[key], (*path, key)) for key, item in items.items()]
     else:
         if not isinstance(value, list | tuple):
-            _fail(_wrong_structure(spec, value, label, f"a list of {len(items)}"))
+            _fail(_wrong_structure(spec, value, _label(where, path), f"a list of {len(items)}"))
         if len(value) != len(items):
             _fail(
                 Diagnosis(
                     "size-mismatch",
-                    f"{label}: expected {len(items)} items {spec!r}, got {len(value)}",
+                    f"{_label(where, path)}: expected {len(items)} items {spec!r}, got {len(value)}",
                     hint=f"pass exactly {len(items)} tensors, in the order {spec!r}",
                     expected=repr(spec),
                     actual=f"{len(value)} items",
                 )
             )
-        pairs = [(item, part, f"{path}[{i}]") for i, (item, part) in enumerate(zip(items, value, strict=True))]
+        pairs = [(item, part, (*path, i)) for i, (item, part) in enumerate(zip(items, value, strict=True))]
     shapes = []
     try:
         # a plain loop: before Python 3.12 a comprehension's frame would show in tracebacks
@@ -82,8 +82,10 @@ def check(
     return dict(zip(items, shapes, strict=True)) if isinstance(items, Mapping) else shapes
 
 
-def _label(where: str, path: str) -> str:
-    return where.replace("{path}", path) if "{path}" in where else where + path
+def _label(where: str, path: tuple[Any, ...]) -> str:
+    """`where` with the position inside a structure, e.g. "input[0] of model"; built only on failure."""
+    text = "".join(f"[{key!r}]" for key in path)
+    return where.replace("{path}", text) if "{path}" in where else where + text
 
 
 def shapes_of(value: Any, shape_of: ShapeOf) -> Any:
@@ -104,12 +106,14 @@ def _is_structure_item(item: Any) -> bool:
     return hasattr(item, "shape") or isinstance(item, Mapping | list | tuple)
 
 
-def check_dtype(expected: str, value: Any, where: str, dtype_of: Callable[[Any], str | None], path: str = "") -> None:
+def check_dtype(
+    expected: str, value: Any, where: str, dtype_of: Callable[[Any], str | None], path: tuple[Any, ...] = ()
+) -> None:
     __tracebackhide__ = True
     if isinstance(value, Mapping | list | tuple):
         items = value.items() if isinstance(value, Mapping) else enumerate(value)
         for key, item in items:
-            check_dtype(expected, item, where, dtype_of, f"{path}[{key!r}]")
+            check_dtype(expected, item, where, dtype_of, (*path, key))
         return
     actual = dtype_of(value)
     if actual is not None and actual != expected:

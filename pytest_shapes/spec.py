@@ -199,26 +199,52 @@ def format_shape(shape: tuple[int | None, ...] | None) -> str:
 
 
 _CACHE: dict[Any, AnySpec] = {}
+# A spec written in a test is the same object on every call: look it up by identity
+# first, so the hot path builds no key. Bounded, since each entry keeps its spec alive.
+_BY_ID: dict[int, tuple[Any, AnySpec]] = {}
+_BY_ID_LIMIT = 4096
 
 
 def parse(spec: Any) -> AnySpec:
-    """Parse any accepted spec form; cached for hashable specs."""
+    """Parse any accepted spec form; cached by value (and by identity for immutable specs)."""
+    hit = _BY_ID.get(id(spec))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
     try:
         key = _cache_key(spec)
         cached = _CACHE.get(key)
-    except TypeError:  # unhashable (list, dict): parse every time, it is cheap
+    except TypeError:  # something unhashable inside: parse every time
         return _parse(spec, spec)
     if cached is None:
         cached = _CACHE[key] = _parse(spec, spec)
+    if _is_immutable(spec):
+        if len(_BY_ID) >= _BY_ID_LIMIT:
+            _BY_ID.clear()
+        _BY_ID[id(spec)] = (spec, cached)
     return cached
 
 
 def _cache_key(spec: Any) -> Any:
     # Types are part of the key, at every depth: True == 1 == 1.0 hash alike, so keyed
     # by value alone (True,) or (3.0,) would get the cached valid spec instead of a SpecError.
-    if type(spec) is tuple:
-        return (tuple, tuple(_cache_key(item) for item in spec))
-    return (type(spec), spec)
+    cls = type(spec)
+    if cls is tuple or cls is list:
+        return (cls, tuple(_cache_key(item) for item in spec))
+    if cls is dict:
+        return (cls, tuple((key, _cache_key(item)) for key, item in spec.items()))
+    return (cls, spec)
+
+
+def _is_immutable(spec: Any) -> bool:
+    if type(spec) is str:
+        return True
+    if type(spec) is not tuple:
+        return False
+    try:
+        hash(spec)  # a tuple holding a list could change under us
+    except TypeError:
+        return False
+    return True
 
 
 def _parse(spec: Any, whole: Any) -> AnySpec:
