@@ -38,12 +38,13 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
             if found is not None:
                 diagnosis = _dataset_size_in_input(found, context) or found
                 diagnosis.hint = wrong_order_hint(declared, actual) or diagnosis.hint
-                if symptom is not None and symptom.layer:
-                    diagnosis.layer = symptom.layer
     if diagnosis is None:
         return None
     if model is not None and actual is not None and is_keras_model(model) and not diagnosis.trace:
-        attach_trace(diagnosis, model, actual)
+        attach_trace(diagnosis, model, actual)  # names the first failing layer
+    if not diagnosis.layer and symptom is not None and symptom.layer != getattr(model, "name", None):
+        # the symptom's layer, unless the message only named the model (Keras does, unfiltered)
+        diagnosis.layer = symptom.layer
     return diagnosis
 
 
