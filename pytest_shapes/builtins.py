@@ -7,7 +7,6 @@ imports the adapters, nor compiles the explainers' message patterns.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -31,9 +30,13 @@ def expected_input(model: Any) -> Any:
     return expected_input(model)
 
 
-@cache
 def explainers() -> tuple[Explainer, ...]:
-    """The built-in explainers, most specific first; the catch-all fallback last."""
+    """The built-in explainers, most specific first; the catch-all fallback last.
+
+    Imported on each call (a dict lookup once loaded), never cached: a cache would keep
+    old modules alive after pytester restores sys.modules, and their Diagnosis class
+    would no longer be the one the session checks against.
+    """
     from pytest_shapes.explainers import fallback, keras_input, signature, targets, tf_ops
 
     return tuple(module.explain for module in (keras_input, targets, signature, tf_ops, fallback))

@@ -253,9 +253,22 @@ SHAPE_BUGS = {
         "divisible by the patch size",
     ),
     # deep stacks on tiny images
-    "test_deep_stack_tiny_image_build": ("spatial-too-small", "*(None, 1, 1, 3)*", "padding='same'"),
-    "test_conv2d_kernel_bigger_than_input_build": ("spatial-too-small", "*(None, 2, 2, 1)*", "padding='same'"),
-    "test_maxpool_layer_too_small_build": ("spatial-too-small", "*(None, 1, 1, 1)*", "padding='same'"),
+    # Keras >= 3.13 refuses to build these models; 3.12 (the last for Python 3.10) fails in predict()
+    "test_deep_stack_tiny_image_build": (
+        "spatial-too-small",
+        "*larger than its input (None, *, *, 3)*",
+        "padding='same'",
+    ),
+    "test_conv2d_kernel_bigger_than_input_build": (
+        "spatial-too-small",
+        "*larger than its input (*, 2, 2, 1)*",
+        "padding='same'",
+    ),
+    "test_maxpool_layer_too_small_build": (
+        "spatial-too-small",
+        "*larger than its input (*, 1, 1, 1)*",
+        "padding='same'",
+    ),
     # dtypes: int ids times float tables, float64 into float32 graphs
     "test_matmul_int_float": (
         "dtype-mismatch",

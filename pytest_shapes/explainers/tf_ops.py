@@ -313,7 +313,7 @@ PATTERNS: list[tuple[re.Pattern[str], Builder]] = [
         _conv_graph,
     ),
     (
-        re.compile(r"Computed output size would be zero or negative\. Received:? `?inputs[. ]shape=(\([^)]*\))"),
+        re.compile(r"Computed output size would be (?:zero or )?negative\. Received:? `?inputs[. ]shape=(\([^)]*\))"),
         _conv_keras,
     ),
     (re.compile(r"was expected to be a (\w+) tensor but is a (\w+) tensor"), _dtype_eager),
