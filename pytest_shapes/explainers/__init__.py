@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch
-from pytest_shapes.explainers.context import ExplainContext
+from pytest_shapes.explainers.context import ExplainContext, chain
 
 ExplainHook = Callable[[BaseException, ExplainContext], "Diagnosis | None"]
 
@@ -23,22 +23,6 @@ _SHAPE_WORDS = re.compile(
     r"allowed values|does not match type|input\(s\)|Missing data for input|fully-defined",
     re.IGNORECASE,
 )
-_MAX_CHAIN = 16
-
-
-def chain(error: BaseException) -> Iterator[BaseException]:
-    """`error` and its causes/contexts, outermost first, each once."""
-    seen: set[int] = set()
-    pending = [error]
-    while pending and len(seen) < _MAX_CHAIN:
-        current = pending.pop(0)
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        for link in (current.__cause__, current.__context__):
-            if link is not None:
-                pending.append(link)
 
 
 def explain(error: BaseException, context: ExplainContext, call_hook: ExplainHook) -> Diagnosis | None:

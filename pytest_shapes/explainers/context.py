@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import Any
 
@@ -63,7 +63,7 @@ class ExplainContext:
         if shapes is None:
             from pytest_shapes.explainers.messages import received_input_shape
 
-            for link in _links(self.error):
+            for link in chain(self.error):
                 shapes = received_input_shape(str(link))
                 if shapes is not None:
                     break
@@ -92,18 +92,27 @@ def is_keras_model(value: Any) -> bool:
     return hasattr(value, "layers") and hasattr(value, "predict") and is_keras_object(value)
 
 
-def _links(error: BaseException) -> list[BaseException]:
-    links: list[BaseException] = []
-    current: BaseException | None = error
-    while current is not None and current not in links and len(links) < 16:
-        links.append(current)
-        current = current.__cause__ or current.__context__
-    return links
+_MAX_CHAIN = 16
+
+
+def chain(error: BaseException) -> Iterator[BaseException]:
+    """`error` and its causes/contexts, outermost first, each once."""
+    seen: set[int] = set()
+    pending = [error]
+    while pending and len(seen) < _MAX_CHAIN:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        for link in (current.__cause__, current.__context__):
+            if link is not None:
+                pending.append(link)
 
 
 def model_and_inputs_from_traceback(error: BaseException) -> tuple[Any, Any, str | None]:
     """The outermost Keras model in `error`'s traceback (or chain), its input, and the method called."""
-    for link in _links(error):
+    for link in chain(error):
         tb = link.__traceback__
         while tb is not None:
             found = _model_call(tb.tb_frame)
