@@ -12,30 +12,27 @@ keras = tf.keras
 layers = keras.layers
 
 
-def digit_classifier():
+def conv_classifier(input_shape, name):
     return keras.Sequential(
         [
-            keras.Input(shape=(28, 28, 1)),
+            keras.Input(shape=input_shape),
             layers.Conv2D(4, 3, name="conv"),
             layers.MaxPooling2D(name="pool"),
             layers.Flatten(name="flatten"),
             layers.Dense(10, name="logits"),
         ],
-        name="digits",
+        name=name,
     )
+
+
+def digit_classifier():
+    """Grayscale 28x28 digits."""
+    return conv_classifier((28, 28, 1), "digits")
 
 
 def rgb_classifier():
-    return keras.Sequential(
-        [
-            keras.Input(shape=(32, 32, 3)),
-            layers.Conv2D(4, 3, name="conv"),
-            layers.MaxPooling2D(name="pool"),
-            layers.Flatten(name="flatten"),
-            layers.Dense(10, name="logits"),
-        ],
-        name="rgb",
-    )
+    """Colour 32x32 images: three distinct sizes, so channels-first data is recognisable."""
+    return conv_classifier((32, 32, 3), "rgb")
 
 
 def classifier_without_flatten():
