@@ -31,15 +31,15 @@ def expected_input(model: Any) -> Any:
 
 
 def explainers() -> tuple[Explainer, ...]:
-    """The built-in explainers, most specific first; the catch-all fallback last.
+    """The built-in explainers, most specific first (the last resorts run after every hook).
 
     Imported on each call (a dict lookup once loaded), never cached: a cache would keep
     old modules alive after pytester restores sys.modules, and their Diagnosis class
     would no longer be the one the session checks against.
     """
-    from pytest_shapes.explainers import fallback, keras_input, signature, targets, tf_ops
+    from pytest_shapes.explainers import keras_input, signature, targets, tf_ops
 
-    return tuple(module.explain for module in (keras_input, targets, signature, tf_ops, fallback))
+    return tuple(module.explain for module in (keras_input, targets, signature, tf_ops))
 
 
 def explain(error: BaseException, context: ExplainContext) -> Diagnosis | None:

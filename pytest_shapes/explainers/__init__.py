@@ -2,7 +2,8 @@
 
 `explain` walks the exception chain (Keras and autograph wrap the real error),
 asks the `pytest_shapes_explain` hook about each link, and keeps the first
-answer. A crashing explainer never hides a failure: the caller still raises.
+answer; the built-in last resorts (shapeless messages, unknown shape errors)
+come after the hook had every link. A crashing explainer never hides a failure: the caller still raises.
 """
 
 from __future__ import annotations
@@ -31,16 +32,24 @@ def explain(error: BaseException, context: ExplainContext, call_hook: ExplainHoo
     for link in links:  # ours first: autograph wraps a contract violated while tracing in a StagingError
         if isinstance(link, ShapeMismatch):
             return link.diagnosis
-    for link in links:
-        if not _SHAPE_WORDS.search(_text(link)):
-            continue
-        try:
-            diagnosis = call_hook(link, context)
-        except Exception as crash:  # an explainer bug: keep the failure, say so in one line
-            return explainer_crashed(link, crash)
-        if diagnosis is not None:
-            return diagnosis
+    links = [link for link in links if _SHAPE_WORDS.search(_text(link))]
+    # every link gets the specific explainers before any link gets a last resort: an outer
+    # error that names no shapes must not hide the inner one that does
+    for explainer in (call_hook, _last_resort):
+        for link in links:
+            try:
+                diagnosis = explainer(link, context)
+            except Exception as crash:  # an explainer bug: keep the failure, say so in one line
+                return explainer_crashed(link, crash)
+            if diagnosis is not None:
+                return diagnosis
     return None
+
+
+def _last_resort(error: BaseException, context: ExplainContext) -> Diagnosis | None:
+    from pytest_shapes.explainers import fallback, tf_ops
+
+    return tf_ops.last_resort(error, context) or fallback.explain(error, context)
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import Any
@@ -10,6 +11,7 @@ from pytest_shapes.checker import shapes_of
 from pytest_shapes.spec import AnySpec, parse
 
 _KERAS_MODULES = ("keras.", "tf_keras.")
+_TF_ERROR_HANDLER = os.path.join("tensorflow", "python", "util", "traceback_utils.py")
 
 
 class ExplainContext:
@@ -70,6 +72,21 @@ class ExplainContext:
         return shapes
 
     @cached_property
+    def op_operand_shapes(self) -> list[tuple[Any, ...]]:
+        """Shapes of the tensors given to the TensorFlow op that raised, in order; [] when unknown.
+
+        For kernels whose messages name no shapes (oneDNN's "In[0] ndims must be >= 2").
+        TensorFlow filters its frames out of tracebacks but keeps its `error_handler(*args,
+        **kwargs)` wrapper around public ops; the innermost one holds the op's arguments.
+        """
+        for link in chain(self.error):
+            arguments = _innermost_tf_op_arguments(link)
+            if arguments:
+                shapes = [self.shape_of(value) for value in arguments]
+                return [shape for shape in shapes if shape is not None]
+        return []
+
+    @cached_property
     def expected_input(self) -> AnySpec | None:
         model = self.model
         if model is None:
@@ -120,6 +137,21 @@ def model_and_inputs_from_traceback(error: BaseException) -> tuple[Any, Any, str
                 return found
             tb = tb.tb_next
     return None, None, None
+
+
+def _innermost_tf_op_arguments(error: BaseException) -> list[Any]:
+    arguments: list[Any] = []
+    tb = error.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_name == "error_handler" and frame.f_code.co_filename.endswith(_TF_ERROR_HANDLER):
+            args, kwargs = frame.f_locals.get("args"), frame.f_locals.get("kwargs")
+            arguments = [
+                *(args if isinstance(args, tuple) else ()),
+                *(kwargs.values() if isinstance(kwargs, dict) else ()),
+            ]
+        tb = tb.tb_next
+    return arguments
 
 
 def _model_call(frame: Any) -> tuple[Any, Any, str | None] | None:

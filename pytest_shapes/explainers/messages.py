@@ -8,7 +8,8 @@ from typing import Any
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _NUMPY_VALUE = re.compile(r",?\s*numpy=\s*array\(\[\.\.\.\][^)]*\)")
 # (None, 64) / (64,) / () / [32,64] / [?,64] / TensorShape([None, 64])
-SHAPE_PATTERN = r"\((?:\s*(?:None|\d+)\s*,?)*\)|\[(?:\s*(?:None|\?|-?\d+)\s*,?)*\]"
+# a bracket right after a name is an index (In[0], values[1]), not a shape
+SHAPE_PATTERN = r"\((?:\s*(?:None|\d+)\s*,?)*\)|(?<!\w)\[(?:\s*(?:None|\?|-?\d+)\s*,?)*\]"
 _SHAPE = re.compile(SHAPE_PATTERN)
 _DIM = re.compile(r"None|\?|-?\d+")
 _CONTENT_HINTS = re.compile(r"\d\.|\d\s+-?\d|\.\.\.|nan|inf|\n|b'|'\s+'", re.IGNORECASE)

@@ -58,6 +58,10 @@ def matmul(a: tuple[Any, ...], b: tuple[Any, ...], transpose_b: bool = False) ->
 
 def _matmul_ranks(match: re.Match[str]) -> Diagnosis:
     a, b = _shapes(match, 1, 2)
+    return matmul_ranks(a, b)
+
+
+def matmul_ranks(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
     vector, other = (a, "first") if len(a) < len(b) else (b, "second")
     fixed = (1, *vector) if other == "first" else (*vector, 1)
     code = "tf.expand_dims(a, 0)" if other == "first" else "tf.expand_dims(b, -1)"
@@ -217,7 +221,7 @@ def dtype(op: str, expected: str, actual: str) -> Diagnosis:
 
 
 def _dtype_eager(match: re.Match[str]) -> Diagnosis:
-    op = re.search(r"compute (\w+)", match.string)
+    op = re.search(r"compute (?:_Mkl(?:Native)?)?(\w+)", match.string)  # oneDNN kernels: _MklMatMul is MatMul
     return dtype(op.group(1) if op else "op", match.group(1), match.group(2))
 
 
@@ -252,12 +256,18 @@ def _concat(match: re.Match[str]) -> Diagnosis:
 
 
 def _matmul_ranks_single(match: re.Match[str]) -> Diagnosis:
+    return matmul_rank_only(int(match.group(1)), f"rank {match.group(2)}")
+
+
+def matmul_rank_only(operand: int, rank: str) -> Diagnosis:
+    """The matrix-product rank error when the operands' shapes are out of reach."""
+    which = ("first", "second")[operand] if operand in (0, 1) else f"#{operand}"
     return Diagnosis(
         "missing-batch-axis",
-        f"matrix product on a rank-{match.group(1)} operand: a matrix product needs rank >= 2",
+        f"matrix product: the {which} operand has {rank}; a matrix product needs rank >= 2",
         hint="add the missing axis: tf.expand_dims(a, 0)  # (n,) -> (1, n)",
         expected="rank >= 2",
-        actual=f"rank {match.group(1)}",
+        actual=rank,
     )
 
 
@@ -278,7 +288,7 @@ PATTERNS: list[tuple[re.Pattern[str], Builder]] = [
         lambda m: matmul(parse_shape(m.group(1)), parse_shape(m.group(2))),
     ),
     (re.compile(rf"In\[0\] and In\[1\] has different ndims: ({S}) vs\. ({S})"), _matmul_ranks),
-    (re.compile(r"In\[0\] ndims must be >= 2: (\d+)"), _matmul_ranks_single),
+    (re.compile(r"In\[(\d)\] ndims must be >= 2: (\d+)"), _matmul_ranks_single),
     (
         re.compile(rf"Dimensions must be equal, but are \d+ and \d+ for '(.*?)' with input shapes: ({S}), ({S})", re.S),
         _graph_binary,
@@ -349,7 +359,26 @@ def explain(error: BaseException, context: Any) -> Diagnosis | None:
     text = strip_tensor_contents(str(error))
     if "Dimensions must be equal" in text and targets.is_loss_node(text):
         return None  # a loss on predictions vs labels: the targets explainer's
-    found = symptom(text)
+    found = symptom(text) or _from_operands(text, context)
     if found is None:
         return None
     return root_cause(found, context)
+
+
+# oneDNN kernels (TensorFlow's default on recent x86 CPUs) name no shapes in this message
+_RANK_ONLY = re.compile(r"In\[(\d)\] ndims must be >= 2(?!:)")
+
+
+def _from_operands(text: str, context: Any) -> Diagnosis | None:
+    """A shapeless message made whole with the op's arguments, when the traceback still has them."""
+    match = _RANK_ONLY.search(text)
+    operands = context.op_operand_shapes if match else []
+    if len(operands) < 2:
+        return None
+    return matmul_ranks(operands[0], operands[1])
+
+
+def last_resort(error: BaseException, context: Any) -> Diagnosis | None:
+    """What a shapeless message still tells, once no link of the chain said more."""
+    match = _RANK_ONLY.search(strip_tensor_contents(str(error)))
+    return matmul_rank_only(int(match.group(1)), "rank < 2") if match else None

@@ -285,6 +285,18 @@ def test_tf_function_signature_dtype():
     f(tf.zeros((2, 64), tf.int32))
 
 
+def test_raw_op_matmul_rank1():
+    tf.raw_ops.MatMul(a=tf.ones((64,)), b=tf.ones((64, 10)))
+
+
+def test_tf_function_unknown_rank_matmul_rank1():
+    @tf.function(input_signature=[tf.TensorSpec(None, tf.float32)])
+    def f(x):
+        return tf.matmul(x, tf.ones((64, 10)))
+
+    f(tf.ones((64,)))
+
+
 def test_saved_model_serving_signature_wrong_rank():
     import tempfile
 
@@ -485,6 +497,10 @@ class MyProj(layers.Layer):
 
 def test_custom_layer_eager_matmul():
     MyProj()(tf.ones((4, 64)))
+
+
+def test_custom_layer_eager_matmul_unbatched():
+    MyProj()(tf.ones((63,)))
 
 
 def test_custom_layer_in_functional_build():
