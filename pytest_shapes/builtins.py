@@ -1,4 +1,4 @@
-"""The built-in hook implementations: one `trylast` plugin, so any conftest or plugin wins.
+"""The built-in hook implementations, behind the `trylast` plugin `plugin.BuiltinHooks`.
 
 Its parts load on first use: a session whose tests never touch a tensor never
 imports the adapters, nor compiles the explainers' message patterns.
@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-
-import pytest
 
 if TYPE_CHECKING:
     from pytest_shapes.diagnosis import Diagnosis
@@ -48,19 +46,3 @@ def explain(error: BaseException, context: ExplainContext) -> Diagnosis | None:
         if diagnosis is not None:
             return diagnosis
     return None
-
-
-class BuiltinHooks:
-    """Registered as the plugin `shapes-builtins`."""
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_shapes_shape_of(self, value: Any) -> tuple[Any, ...] | None:
-        return shape_of(value)
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_shapes_explain(self, error: BaseException, context: ExplainContext) -> Diagnosis | None:
-        return explain(error, context)
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_shapes_expected_input(self, model: Any) -> Any:
-        return expected_input(model)

@@ -6,14 +6,8 @@ from typing import Any
 
 import pytest
 
+from pytest_shapes.plugin import MARKER
 from pytest_shapes.spec import AnySpec, SpecError, parse
-
-MARKER = "expect_shape"
-MARKER_DOC = (
-    "expect_shape(output=None, *, input=None, dtype=None): shape contract for every call "
-    "made through the `shapes` fixture's wrappers in this test; e.g. "
-    "@pytest.mark.expect_shape(('batch', 10), input=('batch', 64), dtype='float32')"
-)
 
 expect_shape = getattr(pytest.mark, MARKER)
 

@@ -1,22 +1,38 @@
-"""pytest entry point: options, marker, hooks, fixture. Thin on purpose.
+"""pytest entry point: options, the marker, the fixture, and every hook pytest calls per test.
 
-Nothing here imports TensorFlow, Keras or NumPy; the work lives in
-`ShapesSession`, registered as a plugin at configure time.
+In a session that checks no shapes this module is all of ours that runs (with
+the package's lazy `__init__` and `hookspecs`). pytest imports plugin modules
+through its assertion rewriter, whose bytecode reader (`marshal.load` on a
+file) is several times slower than Python's own, so the rest - `session`,
+`contracts`, the explainers - loads on first use, and each per-test hook here
+returns after a few attribute reads unless there is work to do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+import os
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_shapes.builtins import BuiltinHooks
-from pytest_shapes.marker import MARKER_DOC
-from pytest_shapes.session import BUILTIN_PLUGIN, SESSION_KEY, ShapesSession
-
 if TYPE_CHECKING:
+    from pytest_shapes.diagnosis import Diagnosis
+    from pytest_shapes.explainers.context import ExplainContext
     from pytest_shapes.fixture import Shapes
+    from pytest_shapes.session import ShapesSession
+
+MARKER = "expect_shape"
+MARKER_DOC = (
+    "expect_shape(output=None, *, input=None, dtype=None): shape contract for every call "
+    "made through the `shapes` fixture's wrappers in this test; e.g. "
+    "@pytest.mark.expect_shape(('batch', 10), input=('batch', 64), dtype='float32')"
+)
+BUILTIN_PLUGIN = "shapes-builtins"
+REPORT_ATTR = "pytest_shapes"  # plain data on TestReport; xdist serialises report.__dict__
+HOOKS_KEY = pytest.StashKey["SessionHooks"]()
+STATE_KEY: pytest.StashKey[Shapes] = pytest.StashKey()  # a test's `shapes` fixture object, once it asked for one
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -54,12 +70,137 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_DOC)
     if not config.pluginmanager.has_plugin(BUILTIN_PLUGIN):
         config.pluginmanager.register(BuiltinHooks(), BUILTIN_PLUGIN)
-    session = ShapesSession(config)
-    config.stash[SESSION_KEY] = session
-    config.pluginmanager.register(session, "shapes-session")
+    hooks = SessionHooks(config, zero_config=_diagnose_mode(config) == "auto", report_path=_report_path(config))
+    config.stash[HOOKS_KEY] = hooks
+    config.pluginmanager.register(hooks, "shapes-session")
 
 
 @pytest.fixture
 def shapes(request: pytest.FixtureRequest) -> Iterator[Shapes]:
     """Wrap model calls (`shapes.wrap`), check values (`shapes.check`), explain errors (`shapes.diagnose()`)."""
-    yield request.config.stash[SESSION_KEY].shapes_for(request.node)
+    yield request.config.stash[HOOKS_KEY].session.shapes_for(request.node)
+
+
+class SessionHooks:
+    """The hooks pytest calls per collector and per test: a fast path, then `ShapesSession` for the work."""
+
+    def __init__(self, config: pytest.Config, *, zero_config: bool, report_path: Path | None):
+        self.config = config
+        self.zero_config = zero_config
+        self.report_path = report_path
+        self._session: ShapesSession | None = None
+
+    @property
+    def session(self) -> ShapesSession:
+        if self._session is None:
+            from pytest_shapes.session import ShapesSession
+
+            self._session = ShapesSession(self.config, zero_config=self.zero_config, report_path=self.report_path)
+        return self._session
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_make_collect_report(self, collector: pytest.Collector) -> Generator[None, Any, Any]:
+        """Parse every contract once, at collection: an invalid one is a collection error of its test."""
+        report = yield
+        if (
+            report.passed
+            and isinstance(collector, pytest.Class | pytest.Module)
+            and _declares_contract(collector, report)
+        ):
+            from pytest_shapes.contracts import validated
+
+            report.result = validated(collector, report.result)
+        return report
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[Any]) -> Generator[None, Any, Any]:
+        report = yield
+        # work only for a failure (setup or call), or a call phase that used the fixture
+        if call.when == "teardown" or not (report.failed or (call.when == "call" and STATE_KEY in item.stash)):
+            return report
+        return self.session.annotate(report, item, call)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # aggregated here, where an xdist controller sees its workers' reports, so -n N agrees with serial
+        payload = getattr(report, REPORT_ATTR, None)
+        if payload is not None:
+            self.session.aggregate(report, payload)
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> Generator[None, None, None]:
+        # outermost wrapper: the shapes line comes after pytest's short test summary,
+        # right above the final counts, where people and CI logs look
+        try:
+            return (yield)
+        finally:
+            if self._session is not None:
+                self._session.write_summary(terminalreporter, verbose=config.getoption("verbose") > 0)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.report_path is not None and not hasattr(self.config, "workerinput"):
+            self.session.write_json()
+
+
+class BuiltinHooks:
+    """The built-in hook implementations (`pytest_shapes.builtins`), registered as `shapes-builtins`.
+
+    `trylast`, so any conftest or plugin wins; their modules load on first call.
+    """
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_shapes_shape_of(self, value: Any) -> tuple[Any, ...] | None:
+        from pytest_shapes import builtins
+
+        return builtins.shape_of(value)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_shapes_explain(self, error: BaseException, context: ExplainContext) -> Diagnosis | None:
+        from pytest_shapes import builtins
+
+        return builtins.explain(error, context)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_shapes_expected_input(self, model: Any) -> Any:
+        from pytest_shapes import builtins
+
+        return builtins.expected_input(model)
+
+
+def _declares_contract(collector: pytest.Collector, report: pytest.CollectReport) -> bool:
+    """A contract on the module or class, or on one of its tests (decorator or pytest.param marks)."""
+    if not isinstance(collector, pytest.Class | pytest.Module):
+        return False
+    if collector.get_closest_marker(MARKER) is not None:
+        return True
+    return any(
+        isinstance(node, pytest.Function) and any(mark.name == MARKER for mark in node.own_markers)
+        for node in report.result
+    )
+
+
+def _diagnose_mode(config: pytest.Config) -> str:
+    mode = config.getoption("shapes_diagnose") or config.getini("shapes_diagnose")
+    mode = str(mode).strip().lower()
+    if mode not in ("auto", "off"):
+        raise pytest.UsageError(f"ini option shapes_diagnose must be 'auto' or 'off', got {mode!r}")
+    return mode
+
+
+def _report_path(config: pytest.Config) -> Path | None:
+    """`--shapes-report` resolves against the invocation directory (like `--junitxml`),
+    ini `shapes_report` against the ini file's directory (like pytest's path ini keys).
+
+    Resolved once, at configure: a test that changes directory does not move the report.
+    """
+    option = config.getoption("shapes_report")
+    if option:
+        source, path = "--shapes-report", config.invocation_params.dir / os.path.expanduser(option)
+    else:
+        value = str(config.getini("shapes_report") or "").strip()
+        if not value:
+            return None
+        base = config.inipath.parent if config.inipath is not None else config.rootpath
+        source, path = "ini option shapes_report", base / os.path.expanduser(value)
+    if path.is_dir():
+        raise pytest.UsageError(f"{source} must name a file, but {path} is a directory")
+    return path

@@ -1,4 +1,5 @@
-"""The plugin's run-time work: per-test state, report data, summary, JSON file.
+"""The plugin's run-time work, loaded with the first test that has some: per-test
+state, diagnoses of failures, report data, summary, JSON file.
 
 Per-test results ride on the test reports (`report.pytest_shapes`, plain
 data), so they survive pytest-xdist; the controller aggregates from
@@ -7,51 +8,27 @@ data), so they survive pytest-xdist; the controller aggregates from
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_shapes.marker import MarkerContract, contract_of
-from pytest_shapes.report import JSON_FIELDS, JsonReport, Totals, headline, plain, render_section
-from pytest_shapes.spec import SpecError
+from pytest_shapes.contracts import contract_for
+from pytest_shapes.plugin import BUILTIN_PLUGIN, REPORT_ATTR, STATE_KEY
+from pytest_shapes.summary import JsonReport, Totals, payload_of
 
 if TYPE_CHECKING:
     from pytest_shapes.diagnosis import Diagnosis
     from pytest_shapes.fixture import Shapes
 
-SESSION_KEY = pytest.StashKey["ShapesSession"]()
-STATE_KEY = pytest.StashKey["Shapes"]()
-BUILTIN_PLUGIN = "shapes-builtins"
-CONTRACT_KEY = pytest.StashKey["MarkerContract | None"]()
-REPORT_ATTR = "pytest_shapes"  # plain data on TestReport; xdist serialises report.__dict__
-
-
-class InvalidSpec(pytest.Collector):
-    """Stands in for a test whose marker has an invalid spec: a collection error, never a traceback."""
-
-    def __init__(self, *, error: SpecError, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.error = error
-
-    def collect(self) -> list[pytest.Item]:
-        raise self.error
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        if isinstance(excinfo.value, SpecError):
-            return f"SpecError: {excinfo.value}"
-        return str(super().repr_failure(excinfo))
-
 
 class ShapesSession:
-    def __init__(self, config: pytest.Config):
+    def __init__(self, config: pytest.Config, *, zero_config: bool, report_path: Path | None):
         self.config = config
-        self.zero_config = _diagnose_mode(config) == "auto"
+        self.zero_config = zero_config
         self.totals = Totals()
-        self.json = JsonReport(_report_path(config))
-        self.is_worker = hasattr(config, "workerinput")
+        self.json = JsonReport(report_path)
 
     # -- per-test state ---------------------------------------------------
 
@@ -62,7 +39,7 @@ class ShapesSession:
             from pytest_shapes.fixture import Shapes
 
             state = Shapes(
-                contract=self._contract(item),
+                contract=contract_for(item),
                 shape_of=self._shape_of(),
                 dtype_of=adapters.dtype_of,
                 explain=self.explain,
@@ -84,11 +61,6 @@ class ShapesSession:
     def _expected_input(self, model: Any) -> Any:
         return self.config.hook.pytest_shapes_expected_input(model=model)
 
-    def _contract(self, item: pytest.Item) -> MarkerContract | None:
-        if CONTRACT_KEY not in item.stash:
-            item.stash[CONTRACT_KEY] = contract_of(item)
-        return item.stash[CONTRACT_KEY]
-
     def explain(self, error: BaseException, *, model: Any = None, inputs: Any = None) -> Diagnosis | None:
         from pytest_shapes.explainers import explain
         from pytest_shapes.explainers.context import ExplainContext
@@ -103,58 +75,19 @@ class ShapesSession:
         )
         return explain(error, context, lambda link, ctx: hook.pytest_shapes_explain(error=link, context=ctx))
 
-    # -- collection: validate markers once -------------------------------
+    # -- reports ----------------------------------------------------------
 
-    @pytest.hookimpl(wrapper=True)
-    def pytest_pycollect_makeitem(
-        self, collector: pytest.Collector, name: str, obj: object
-    ) -> Generator[None, Any, Any]:
-        result = yield
-        if result is None:
-            return result
-        items = result if isinstance(result, list) else [result]
-        checked = []
-        for item in items:
-            if isinstance(item, pytest.Function):
-                try:
-                    self._contract(item)
-                except SpecError as error:
-                    item = InvalidSpec.from_parent(collector, name=item.name, error=error)
-            checked.append(item)
-        return checked if isinstance(result, list) else checked[0]
-
-    # -- running ----------------------------------------------------------
-
-    @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, Any, Any]:
-        __tracebackhide__ = True
-        result = yield
-        contract = item.stash.get(CONTRACT_KEY, None)
-        if contract is not None:
-            state = item.stash.get(STATE_KEY, None)
-            if state is None or state.wrapped_calls == 0:
-                from pytest_shapes.diagnosis import ShapeMismatch
-
-                raise ShapeMismatch(_no_call(item, contract, used_fixture=state is not None))
-        return result
-
-    @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[Any]) -> Generator[None, Any, Any]:
-        report = yield
-        if call.when == "teardown":
-            return report
+    def annotate(self, report: pytest.TestReport, item: pytest.Item, call: pytest.CallInfo[Any]) -> pytest.TestReport:
+        """Add the failure's diagnosis (section, JUnit properties) and the test's payload to `report`."""
         state = item.stash.get(STATE_KEY, None)
         diagnosis, from_error = None, False
         # explainers run on failures only: a passing test never pays for them, nor trips on them
         if report.failed and call.excinfo is not None:
             diagnosis, from_error = self._diagnose_failure(call.excinfo.value)
         if diagnosis is not None:
-            report.sections.append(("shape diagnosis", _render(diagnosis)))
-            properties = [("shape_diagnosis_kind", str(diagnosis.kind)), ("shape_diagnosis", headline(diagnosis))]
-            report.user_properties.extend(properties)
-            item.user_properties.extend(properties)  # junitxml reads them from the teardown report
+            _attach(diagnosis, report, item)
         if call.when == "call" or diagnosis is not None:
-            payload = _payload(state, diagnosis, from_error)
+            payload = payload_of(state, diagnosis, from_error)
             if payload is not None:
                 setattr(report, REPORT_ATTR, payload)
         return report
@@ -182,51 +115,15 @@ class ShapesSession:
 
     # -- aggregation (controller side) -----------------------------------
 
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        payload = getattr(report, REPORT_ATTR, None)
-        if payload is None:
-            return
+    def aggregate(self, report: pytest.TestReport, payload: dict[str, Any]) -> None:
         self.totals.add(report.nodeid, payload)
         self.json.add(report.nodeid, _outcome(report), payload)
 
-    @pytest.hookimpl(wrapper=True, tryfirst=True)
-    def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> Generator[None, None, None]:
-        # outermost wrapper: the shapes line comes after pytest's short test summary,
-        # right above the final counts, where people and CI logs look
-        try:
-            return (yield)
-        finally:
-            self.totals.write_summary(terminalreporter, verbose=config.getoption("verbose") > 0)
+    def write_summary(self, terminal: Any, *, verbose: bool) -> None:
+        self.totals.write_summary(terminal, verbose=verbose)
 
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if not self.is_worker:
-            self.json.write()
-
-
-def _payload(state: Shapes | None, failure: Diagnosis | None, from_error: bool) -> dict[str, Any] | None:
-    """What the controller needs of one test: plain data, so it crosses pytest-xdist intact."""
-    records = state.calls if state is not None else []  # wrapped calls and checks
-    blocks = state.diagnosed if state is not None else []  # errors explained by `shapes.diagnose()`
-    if not records and not blocks and failure is None:
-        return None
-    diagnoses = [record.diagnosis for record in records if record.diagnosis is not None] + blocks
-    explained = sum(record.outcome == "error" for record in records) + len(blocks)
-    violated = sum(record.outcome == "violated" for record in records)
-    if failure is not None and all(failure is not known for known in diagnoses):
-        diagnoses.append(failure)
-        if from_error:
-            explained += 1
-        else:
-            violated += 1
-    return plain(
-        {
-            "checks": [record.to_dict() for record in records],
-            "diagnoses": [{key: getattr(diagnosis, key, None) for key in JSON_FIELDS} for diagnosis in diagnoses],
-            "checked": len(records),
-            "violated": violated,
-            "explained": explained,
-        }
-    )
+    def write_json(self) -> None:
+        self.json.write()
 
 
 def _outcome(report: pytest.TestReport) -> str:
@@ -237,47 +134,15 @@ def _outcome(report: pytest.TestReport) -> str:
     return report.outcome
 
 
-def _render(diagnosis: Diagnosis) -> str:
+def _attach(diagnosis: Diagnosis, report: pytest.TestReport, item: pytest.Item) -> None:
+    """The diagnosis as a report section and as JUnit properties."""
+    from pytest_shapes.report import headline, render_section
+
     try:
-        return render_section(diagnosis)
+        section = render_section(diagnosis)
     except Exception:  # a user explainer's odd Diagnosis still shows its headline
-        return headline(diagnosis)
-
-
-def _diagnose_mode(config: pytest.Config) -> str:
-    mode = config.getoption("shapes_diagnose") or config.getini("shapes_diagnose")
-    mode = str(mode).strip().lower()
-    if mode not in ("auto", "off"):
-        raise pytest.UsageError(f"ini option shapes_diagnose must be 'auto' or 'off', got {mode!r}")
-    return mode
-
-
-def _report_path(config: pytest.Config) -> Path | None:
-    """`--shapes-report` resolves against the invocation directory (like `--junitxml`),
-    ini `shapes_report` against the ini file's directory (like pytest's path ini keys).
-
-    Resolved once, at configure: a test that changes directory does not move the report.
-    """
-    option = config.getoption("shapes_report")
-    if option:
-        source, path = "--shapes-report", config.invocation_params.dir / os.path.expanduser(option)
-    else:
-        value = str(config.getini("shapes_report") or "").strip()
-        if not value:
-            return None
-        base = config.inipath.parent if config.inipath is not None else config.rootpath
-        source, path = "ini option shapes_report", base / os.path.expanduser(value)
-    if path.is_dir():
-        raise pytest.UsageError(f"{source} must name a file, but {path} is a directory")
-    return path
-
-
-def _no_call(item: pytest.Item, contract: MarkerContract, *, used_fixture: bool) -> Diagnosis:
-    why = "no call went through shapes.wrap()" if used_fixture else "the test does not use the `shapes` fixture"
-    from pytest_shapes.diagnosis import Diagnosis
-
-    return Diagnosis(
-        "no-call",
-        f"{item.name} declares @pytest.mark.{contract.source} but checked no call: {why}",
-        hint="call the model through the fixture: model = shapes.wrap(model); model(x)",
-    )
+        section = headline(diagnosis)
+    report.sections.append(("shape diagnosis", section))
+    properties = [("shape_diagnosis_kind", str(diagnosis.kind)), ("shape_diagnosis", headline(diagnosis))]
+    report.user_properties.extend(properties)
+    item.user_properties.extend(properties)  # junitxml reads them from the teardown report

@@ -81,12 +81,14 @@ def pytest_unconfigure():
     heavy = sorted(name for name in sys.modules if name.split(".")[0] in {HEAVY!r})
     with open("heavy.txt", "w") as file:
         file.write(repr(heavy))
+    with open("session.txt", "w") as file:  # the run-time part loaded: the checks above really ran
+        file.write(repr("pytest_shapes.session" in sys.modules))
 """
     )
 
     modules = imported_modules(*PYTEST_WITH_SHAPES_ONLY, cwd=str(tmp_path), env=ONLY_EXPLICIT_PLUGINS, returncode=1)
 
-    assert "pytest_shapes.session" in modules
+    assert (tmp_path / "session.txt").read_text() == "True"
     assert heavy(modules) == []
     assert (tmp_path / "heavy.txt").read_text() == "[]"
 
@@ -117,3 +119,47 @@ def test_violated(shapes):
         "(axis 1: expected 4, got 3)" in completed.stdout
     ), completed.stdout
     assert "shapes: 1 contracts checked, 1 violated, 0 errors diagnosed" in completed.stdout
+
+
+def test_a_session_that_checks_no_shapes_loads_only_the_entry_point(tmp_path):
+    # pytest loads plugin modules through its slow assertion-rewriting importer: the start-up
+    # path is one module, and everything else waits for a test that needs it
+    (tmp_path / "test_plain.py").write_text(
+        """
+import pytest
+
+def test_passes():
+    assert 1 + 1 == 2
+
+@pytest.mark.skip(reason="skipped tests need nothing either")
+def test_skipped():
+    pass
+
+class TestGroup:
+    def test_method(self):
+        pass
+"""
+    )
+    (tmp_path / "conftest.py").write_text(
+        """
+import sys
+
+def pytest_unconfigure():
+    with open("loaded.txt", "w") as file:
+        file.write(repr(sorted(name for name in sys.modules if name.startswith("pytest_shapes"))))
+"""
+    )
+
+    completed = subprocess.run(
+        [sys.executable, *PYTEST_WITH_SHAPES_ONLY],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=ONLY_EXPLICIT_PLUGINS,
+        check=False,
+    )
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "2 passed, 1 skipped" in completed.stdout
+    loaded = (tmp_path / "loaded.txt").read_text()
+    assert loaded == "['pytest_shapes', 'pytest_shapes.hookspecs', 'pytest_shapes.plugin']"

@@ -532,3 +532,67 @@ def test_one(shapes):
         ["SpecError: test_user.py::test_one: invalid @pytest.mark.expect_shape('batch, 10.5'): invalid shape spec*"]
     )
     assert_no_plugin_traceback(result)
+
+
+def test_invalid_marker_on_one_parameter_names_that_case(run):
+    result = run(
+        """
+import pytest
+
+@pytest.mark.parametrize("n", [1, pytest.param(2, marks=pytest.mark.expect_shape((None, -2)))])
+def test_sizes(n):
+    pass
+"""
+    )
+
+    result.assert_outcomes(errors=1)  # a collection error stops the run, as pytest does
+    result.stdout.fnmatch_lines(
+        [
+            "SpecError: test_user.py::test_sizes[[]2[]]: invalid @pytest.mark.expect_shape((None, -2)): "
+            "invalid shape spec (None, -2): element 1 (-2) is negative*",
+            "ERROR test_user.py::test_sizes[[]2[]]*",
+        ]
+    )
+    assert_no_plugin_traceback(result)
+
+
+def test_marker_on_one_parameter_is_enforced_on_that_case(run):
+    result = run(
+        """
+import pytest
+
+@pytest.mark.parametrize("n", [1, pytest.param(2, marks=pytest.mark.expect_shape((None, 10)))])
+def test_sizes(n):
+    pass
+"""
+    )
+
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["FAILED test_user.py::test_sizes[[]2[]] - pytest_shapes.ShapeMismatch: *"])
+
+
+def test_invalid_marker_in_a_nested_class_is_a_collection_error(run):
+    result = run(
+        """
+import pytest
+
+@pytest.mark.expect_shape("batch, 1.5")
+class TestOuter:
+    class TestInner:
+        def test_one(self, shapes):
+            pass
+
+    def test_two(self, shapes):
+        pass
+"""
+    )
+
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(
+        [
+            "ERROR test_user.py::TestOuter::TestInner::test_one*",
+            "ERROR test_user.py::TestOuter::test_two*",
+        ],
+        consecutive=False,
+    )
+    assert_no_plugin_traceback(result)

@@ -709,7 +709,7 @@ def test_json_report_replaces_an_existing_file_whole(pytester: pytest.Pytester) 
 def test_json_report_write_that_fails_keeps_the_previous_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pytest_shapes import report as report_module
+    from pytest_shapes.summary import JsonReport
 
     previous = tmp_path / "shapes.json"
     previous.write_text('{"version": 1, "tests": []}\n')
@@ -721,7 +721,7 @@ def test_json_report_write_that_fails_keeps_the_previous_report(
     import json
 
     monkeypatch.setattr(json, "dump", dump_half_then_crash)
-    writer = report_module.JsonReport(previous)
+    writer = JsonReport(previous)
     writer.add("test_x.py::test_x", "passed", {"checks": [], "diagnoses": []})
 
     with pytest.raises(KeyboardInterrupt):

@@ -1,0 +1,144 @@
+"""What a session tells at its end: the `shapes:` summary line and the JSON report.
+
+Both are built from per-test payloads, plain data that crosses pytest-xdist's
+channel, so serial and `-n N` runs agree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pytest_shapes.diagnosis import Diagnosis
+    from pytest_shapes.fixture import Shapes
+
+JSON_FIELDS = ("kind", "message", "hint", "expected", "actual", "layer")  # of a diagnosis, in the JSON report
+
+
+def payload_of(state: Shapes | None, failure: Diagnosis | None, from_error: bool) -> dict[str, Any] | None:
+    """What the controller needs of one test: plain data, so it crosses pytest-xdist intact."""
+    records = state.calls if state is not None else []  # wrapped calls and checks
+    blocks = state.diagnosed if state is not None else []  # errors explained by `shapes.diagnose()`
+    if not records and not blocks and failure is None:
+        return None
+    diagnoses = [record.diagnosis for record in records if record.diagnosis is not None] + blocks
+    explained = sum(record.outcome == "error" for record in records) + len(blocks)
+    violated = sum(record.outcome == "violated" for record in records)
+    if failure is not None and all(failure is not known for known in diagnoses):
+        diagnoses.append(failure)
+        if from_error:
+            explained += 1
+        else:
+            violated += 1
+    return plain(
+        {
+            "checks": [record.to_dict() for record in records],
+            "diagnoses": [{key: getattr(diagnosis, key, None) for key in JSON_FIELDS} for diagnosis in diagnoses],
+            "checked": len(records),
+            "violated": violated,
+            "explained": explained,
+        }
+    )
+
+
+def plain(value: Any) -> Any:
+    """`value` as JSON data (it crosses pytest-xdist's channel and goes into the JSON report).
+
+    A user's `pytest_shapes_shape_of` may return NumPy integers, a user's
+    explainer may put a TensorShape into a diagnosis: ints stay ints,
+    anything else unknown becomes its text.
+    """
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if hasattr(value, "__index__"):
+        return value.__index__()
+    return str(value)
+
+
+class Totals:
+    """Counts for the terminal summary, aggregated from reports (so xdist agrees)."""
+
+    def __init__(self) -> None:
+        self.checked = 0
+        self.violated = 0
+        self.explained = 0
+        self.by_kind: dict[str, list[str]] = defaultdict(list)
+
+    def add(self, nodeid: str, payload: dict[str, Any]) -> None:
+        self.checked += payload["checked"]
+        self.violated += payload["violated"]
+        self.explained += payload["explained"]
+        for diagnosis in payload["diagnoses"]:
+            self.by_kind[diagnosis["kind"]].append(f"{nodeid}: {diagnosis['message']}")
+
+    def write_summary(self, terminal: Any, *, verbose: bool) -> None:
+        if not (self.checked or self.violated or self.explained):
+            return
+        terminal.write_sep("=", "shapes")
+        terminal.write_line(
+            f"shapes: {self.checked} contracts checked, {self.violated} violated, {self.explained} errors diagnosed"
+        )
+        if verbose:
+            for kind in sorted(self.by_kind):
+                terminal.write_line(f"[{kind}]")
+                for line in sorted(self.by_kind[kind]):
+                    terminal.write_line(f"  {line}")
+
+
+class JsonReport:
+    """`--shapes-report=PATH`: every check and diagnosis, version 1, written atomically."""
+
+    VERSION = 1
+
+    def __init__(self, path: str | os.PathLike[str] | None):
+        self.path = os.fspath(path) if path is not None else None
+        self.tests: list[dict[str, Any]] = []
+
+    def add(self, nodeid: str, outcome: str, payload: dict[str, Any]) -> None:
+        if self.path is None:
+            return
+        self.tests.append(
+            {
+                "nodeid": nodeid,
+                "outcome": outcome,
+                "checks": payload["checks"],
+                "diagnoses": payload["diagnoses"],
+            }
+        )
+
+    def write(self) -> None:
+        if self.path is None:
+            return
+        import json  # only runs that write a report pay for these imports
+        import tempfile
+
+        # sorted, so the file is the same whatever order the tests (or xdist workers) finished in
+        document = {"version": self.VERSION, "tests": sorted(self.tests, key=lambda test: test["nodeid"])}
+        target = os.path.abspath(self.path)
+        directory = os.path.dirname(target)
+        os.makedirs(directory, exist_ok=True)
+        # write beside the target, then rename: readers never see a half-written file
+        handle, temporary = tempfile.mkstemp(prefix=".shapes-report-", suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(document, stream, indent=2)
+                stream.write("\n")
+            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a report is an ordinary file
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
