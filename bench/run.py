@@ -14,10 +14,11 @@ Benchmarks (names for ``--only``):
 - ``import``     ``python -X importtime -c "import pytest_shapes.plugin"``: no
                  tensorflow/keras/numpy may appear; the plugin's cumulative time.
 - ``startup``    a generated 300-test suite without TensorFlow, with the plugin
-                 vs ``-p no:shapes``: subprocess wall time, ratio <= 1.03; CPU
-                 time too (steadier on a shared machine), and a third variant
-                 that imports the plugin's modules but disables it, which splits
-                 the difference into import cost and the rest.
+                 vs ``-p no:shapes``: subprocess wall time, ratio <= 1.03, and
+                 CPU time (steadier on a shared machine). With valgrind on
+                 PATH, also the instructions each variant executes (callgrind):
+                 the same count on every run, so its ratio decides the budget
+                 where wall times on a shared machine stay NOISY.
 - ``wrap``       an eager ``tf.matmul((32, 64), (64, 10))`` function: raw, two
                  ``shapes.wrap`` variants, a hand-written assert, GPflow's
                  ``check_shapes``, ``jaxtyping`` + ``beartype``; added cost <= 8 us
@@ -104,7 +105,7 @@ class Settings:
     explain_rounds: int
 
 
-FULL = Settings(rounds=150, block_s=0.010, startup_rounds=20, suite_rounds=4, import_runs=7, explain_rounds=20)
+FULL = Settings(rounds=150, block_s=0.010, startup_rounds=40, suite_rounds=4, import_runs=7, explain_rounds=20)
 QUICK = Settings(rounds=15, block_s=0.004, startup_rounds=3, suite_rounds=1, import_runs=2, explain_rounds=4)
 
 
@@ -267,7 +268,7 @@ def importtime(env: dict[str, str]) -> tuple[float, float, float, set[str]]:
     return plugin, own, pytest_, heavy
 
 
-# What pytest_configure adds: the built-in hook modules (explainers), and how much of it is re.compile.
+# The plugin module, then the run-time part the first test with work loads, and their re.compile share.
 LOAD_PROBE = """
 import json, re, sys, time
 spent = [0]
@@ -283,7 +284,7 @@ re.compile = timed
 start = time.perf_counter_ns()
 import pytest_shapes.plugin
 imported = time.perf_counter_ns()
-import pytest_shapes.session  # what pytest_configure uses (the built-in explainers load on first failure)
+import pytest_shapes.session  # the run-time part: loaded by the first test with a check or a failure
 done = time.perf_counter_ns()
 heavy = sorted(m for m in sys.modules if m.split(".")[0] in HEAVY)
 print(json.dumps([(imported - start) / 1e6, (done - imported) / 1e6, spent[0] / 1e6, heavy]))
@@ -321,21 +322,21 @@ def bench_import(settings: Settings) -> None:
             [sys.executable, "-c", LOAD_PROBE], capture_output=True, text=True, env=clean_env(), check=True
         )
         probes.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    load, configure, regex = (median([probe[i] for probe in probes]) for i in range(3))
-    configure_heavy = sorted(set().union(*(probe[3] for probe in probes)))
+    load, runtime, regex = (median([probe[i] for probe in probes]) for i in range(3))
+    runtime_heavy = sorted(set().union(*(probe[3] for probe in probes)))
     say(
-        f"  after `import pytest`: plugin module {load:.1f} ms + pytest_configure's built-in plugin imports "
-        f"{configure:.1f} ms; re.compile in both: {regex:.1f} ms; heavy modules: {configure_heavy or 'none'}"
+        f"  after `import pytest`: plugin module {load:.1f} ms; the run-time part (first test with work) "
+        f"{runtime:.1f} ms; re.compile in both: {regex:.1f} ms; heavy modules: {runtime_heavy or 'none'}"
     )
     budget_row(
-        "plugin load incl. pytest_configure pulls in tensorflow / keras / numpy",
-        ", ".join(configure_heavy[:3]) or "none",
+        "plugin module + run-time part pull in tensorflow / keras / numpy",
+        ", ".join(runtime_heavy[:3]) or "none",
         "none",
-        not configure_heavy,
+        not runtime_heavy,
     )
     info_row(
-        "plugin load after `import pytest`: module + configure (re.compile share)",
-        f"{load:.1f} + {configure:.1f} ms ({regex:.1f} ms)",
+        "after `import pytest`: plugin module + run-time part (re.compile share)",
+        f"{load:.1f} + {runtime:.1f} ms ({regex:.1f} ms)",
     )
 
 
@@ -403,19 +404,16 @@ def seconds(values: list[float]) -> str:
     return " ".join(f"{value:.2f}" for value in values)
 
 
-# `python -m pytest`, with room to import the plugin's modules first (the "modules only" variant)
-LAUNCH = "import sys; {preload}import pytest; sys.exit(pytest.console_main())"
-PRELOAD = "import pytest_shapes.plugin; "
+# `python -m pytest`, spelled out so that every variant starts the same way
+LAUNCH = "import sys; import pytest; sys.exit(pytest.main())"
 
 
-def run_pytest(
-    args: list[str], cwd: Path, *, preload: bool = False
-) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+def run_pytest(args: list[str], cwd: Path) -> tuple[float, float, subprocess.CompletedProcess[str]]:
     """Wall and CPU (user + sys, the process and its workers) seconds of one pytest run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter_ns()
     proc = subprocess.run(
-        [sys.executable, "-c", LAUNCH.format(preload=PRELOAD if preload else ""), "-p", "no:cacheprovider", *args],
+        [sys.executable, "-c", LAUNCH, "-p", "no:cacheprovider", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -434,15 +432,10 @@ class Runs:
     output: dict[str, str]
 
 
-def interleave_subprocess(
-    variants: dict[str, list[str]], cwd: Path, rounds: int, expect: str, *, preloaded: tuple[str, ...] = ()
-) -> Runs:
-    """Seconds per variant per round, after one untimed warm-up each (it also writes the bytecode caches).
-
-    Variants named in `preloaded` import the plugin's modules before pytest starts.
-    """
+def interleave_subprocess(variants: dict[str, list[str]], cwd: Path, rounds: int, expect: str) -> Runs:
+    """Seconds per variant per round, after one untimed warm-up each (it also writes the bytecode caches)."""
     for name, args in variants.items():
-        _, _, proc = run_pytest(args, cwd, preload=name in preloaded)
+        _, _, proc = run_pytest(args, cwd)
         if proc.returncode != 0 or expect not in proc.stdout:
             raise RuntimeError(f"{name}: pytest exited {proc.returncode}:\n{proc.stdout[-1500:]}{proc.stderr[-1500:]}")
     names = list(variants)
@@ -450,7 +443,7 @@ def interleave_subprocess(
     for round_ in range(rounds):
         k = round_ % len(names)
         for name in names[k:] + names[:k]:
-            wall, cpu, proc = run_pytest(variants[name], cwd, preload=name in preloaded)
+            wall, cpu, proc = run_pytest(variants[name], cwd)
             if proc.returncode != 0 or expect not in proc.stdout:
                 raise RuntimeError(f"{name}: pytest exited {proc.returncode}:\n{proc.stdout[-1500:]}")
             runs.wall[name].append(wall)
@@ -461,65 +454,70 @@ def interleave_subprocess(
 
 def bench_startup(settings: Settings) -> None:
     say("\n== startup: 300 plain tests (no TensorFlow), plugin vs -p no:shapes")
+    variants = {"with plugin": ["-q"], "-p no:shapes": ["-q", "-p", "no:shapes"]}
     with tempfile.TemporaryDirectory(prefix="shapes-bench-plain-") as tmp:
         root = Path(tmp)
         write_plain_suite(root)
         _, _, markers = run_pytest(["--markers"], root)
         _, _, markers_off = run_pytest(["--markers", "-p", "no:shapes"], root)
-        loaded = "expect_shape" in markers.stdout and "expect_shape" not in markers_off.stdout
-        if not loaded:
+        if "expect_shape" not in markers.stdout or "expect_shape" in markers_off.stdout:
             raise RuntimeError("the shapes plugin is not loaded by entry point (is pytest-shapes installed?)")
-        runs = interleave_subprocess(
-            {
-                "with plugin": ["-q"],
-                "-p no:shapes": ["-q", "-p", "no:shapes"],
-                "modules only": ["-q", "-p", "no:shapes"],
-            },
-            root,
-            settings.startup_rounds,
-            expect="300 passed",
-            preloaded=("modules only",),
-        )
-    on_name, off_name = "with plugin", "-p no:shapes"
+        runs = interleave_subprocess(variants, root, settings.startup_rounds, expect="300 passed")
+        counts = {name: instruction_count(name, args, root) for name, args in variants.items()}
+    on_name, off_name = variants
     for measure, samples in (("wall", runs.wall), ("cpu", runs.cpu)):
         for name, values in samples.items():
             say(f"  {measure:>4} {name + ':':<14} median {median(values):.3f} s  (all: {seconds(values)})")
-    on, off = median(runs.wall[on_name]), median(runs.wall[off_name])
-    per_round = [a / b for a, b in zip(runs.wall[on_name], runs.wall[off_name], strict=True)]
-    fastest = min(runs.wall[on_name]) / min(runs.wall[off_name])
-    error = median_error(per_round)
+        on, off = median(samples[on_name]), median(samples[off_name])
+        paired = [a / b for a, b in zip(samples[on_name], samples[off_name], strict=True)]
+        error = median_error(paired)
+        say(
+            f"  {measure:>4}: ratio of medians {on / off:.3f}; "
+            f"median of per-round ratios {median(paired):.3f} +-{error:.3f}"
+        )
+        info_row(
+            f"300 plain tests: {'wall' if measure == 'wall' else 'CPU (user+sys)'} time with plugin / -p no:shapes",
+            f"{median(paired):.3f} +-{error:.3f} ({on:.3f} s / {off:.3f} s)",
+            "<= 1.03" if measure == "wall" else "<= 1.03 (proxy)",
+            decide(median(paired), 1.03, error),
+        )
+    on_count, off_count = counts[on_name], counts[off_name]
+    if on_count is None or off_count is None:
+        info_row("300 plain tests: instructions with plugin / -p no:shapes", "skipped: valgrind not on PATH")
+        return
     say(
-        f"  wall: ratio of medians {on / off:.3f} +-{error:.3f}; median of per-round ratios {median(per_round):.3f}; "
-        f"ratio of the fastest runs {fastest:.3f}"
+        f"  instructions (callgrind, PYTHONHASHSEED=0): {on_count / 1e6:,.1f}M with plugin, "
+        f"{off_count / 1e6:,.1f}M with -p no:shapes: ratio {on_count / off_count:.4f}"
     )
-    info_row(
-        "300 plain tests: wall time with plugin / -p no:shapes",
-        f"{on / off:.3f} +-{error:.3f} ({on:.2f} s / {off:.2f} s; paired {median(per_round):.3f}, "
-        f"fastest {fastest:.3f})",
+    budget_row(
+        "300 plain tests: instructions with plugin / -p no:shapes (callgrind; repeatable)",
+        f"{on_count / off_count:.4f} ({on_count / 1e6:,.0f}M / {off_count / 1e6:,.0f}M)",
         "<= 1.03",
-        decide(on / off, 1.03, error),
+        on_count / off_count <= 1.03,
     )
-    # CPU time is less disturbed by other processes than wall time; paired per round, as above
-    cpu_on, cpu_off = median(runs.cpu[on_name]), median(runs.cpu[off_name])
-    cpu_ratios = [a / b for a, b in zip(runs.cpu[on_name], runs.cpu[off_name], strict=True)]
-    cpu_error = median_error(cpu_ratios)
-    load = median(paired_added(runs.cpu, "modules only", off_name)) * 1000
-    hooks = median(paired_added(runs.cpu, on_name, "modules only")) * 1000
-    say(
-        f"   cpu: ratio of medians {cpu_on / cpu_off:.3f}; median of per-round ratios {median(cpu_ratios):.3f} "
-        f"+-{cpu_error:.3f}; of the difference, importing the modules {load:.0f} ms, the rest "
-        f"(configure, hooks for 300 tests) {hooks:.0f} ms"
+
+
+def instruction_count(name: str, args: list[str], cwd: Path) -> int | None:
+    """Instructions one pytest run executes, counted by callgrind: the same figure on every repeat,
+    however busy the machine (hash seed fixed; the bytecode caches written by an untimed run first)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    command = [sys.executable, "-c", LAUNCH, "-p", "no:cacheprovider", *args]
+    env = {**clean_env(), "PYTHONHASHSEED": "0"}
+    subprocess.run(command, cwd=cwd, capture_output=True, env=env, check=False)
+    proc = subprocess.run(
+        [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
     )
-    info_row(
-        "300 plain tests: CPU time (user+sys) with plugin / -p no:shapes",
-        f"{cpu_on / cpu_off:.3f} ({cpu_on:.2f} s / {cpu_off:.2f} s; paired {median(cpu_ratios):.3f} +-{cpu_error:.3f})",
-        "<= 1.03 (proxy)",
-        decide(median(cpu_ratios), 1.03, cpu_error),
-    )
-    info_row(
-        "300 plain tests: CPU difference = importing the plugin's modules + the rest",
-        f"{load:.0f} ms + {hooks:.0f} ms",
-    )
+    # one count per process: a plugin may fork (pytest-benchmark's CPU probe does), and that is run time too
+    counts = [int(count) for count in re.findall(r"Collected : (\d+)", proc.stderr)]
+    if proc.returncode != 0 or not counts or "300 passed" not in proc.stdout:
+        raise RuntimeError(f"{name} under callgrind: exit {proc.returncode}\n{proc.stdout[-800:]}{proc.stderr[-800:]}")
+    return sum(counts)
 
 
 # -- c. wrapped calls ---------------------------------------------------------

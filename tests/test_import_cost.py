@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -38,6 +39,17 @@ def imported_modules(
     ]
     assert modules, completed.stderr  # importtime output parsed: an empty list would prove nothing
     return modules
+
+
+def run_pytest_with_shapes_only(cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *PYTEST_WITH_SHAPES_ONLY],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=ONLY_EXPLICIT_PLUGINS,
+        check=False,
+    )
 
 
 def heavy(modules: list[str]) -> list[str]:
@@ -76,6 +88,7 @@ def test_plain():
     (tmp_path / "conftest.py").write_text(
         f"""
 import sys
+from pathlib import Path
 
 def pytest_unconfigure():
     heavy = sorted(name for name in sys.modules if name.split(".")[0] in {HEAVY!r})
@@ -104,14 +117,7 @@ def test_violated(shapes):
 """
     )
 
-    completed = subprocess.run(
-        [sys.executable, *PYTEST_WITH_SHAPES_ONLY],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=ONLY_EXPLICIT_PLUGINS,
-        check=False,
-    )
+    completed = run_pytest_with_shapes_only(tmp_path)
 
     assert completed.returncode == 1, completed.stdout + completed.stderr
     assert (
@@ -143,6 +149,7 @@ class TestGroup:
     (tmp_path / "conftest.py").write_text(
         """
 import sys
+from pathlib import Path
 
 def pytest_unconfigure():
     with open("loaded.txt", "w") as file:
@@ -150,14 +157,7 @@ def pytest_unconfigure():
 """
     )
 
-    completed = subprocess.run(
-        [sys.executable, *PYTEST_WITH_SHAPES_ONLY],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=ONLY_EXPLICIT_PLUGINS,
-        check=False,
-    )
+    completed = run_pytest_with_shapes_only(tmp_path)
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "2 passed, 1 skipped" in completed.stdout
