@@ -46,9 +46,8 @@ def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'pytest_shapes' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
+    # not cached here: after pytester restores sys.modules, a fresh submodule must win over a stale class
+    return getattr(import_module(module), name)
 
 
 def __dir__() -> list[str]:

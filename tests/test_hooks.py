@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from conftest import requires_numpy, requires_tf, shape_failure, tf
 
@@ -168,3 +170,18 @@ def test_builtin_shape_of(shapes, make, shape):
 def test_symbolic_unknown_sizes_fit_any_spec(shapes):
     shapes.check(tf.keras.Input((None, 3)), ("batch", "steps", 3))
     shapes.check(tf.zeros((4, 7, 3)), ("batch", "steps", 3))
+
+
+def test_public_names_follow_a_reimported_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pytester restores sys.modules after each run: a plugin author's conftest then imports a
+    # fresh pytest_shapes.diagnosis, and `from pytest_shapes import Diagnosis` must give its class
+    import importlib
+
+    import pytest_shapes
+
+    before = pytest_shapes.Diagnosis
+    monkeypatch.delitem(sys.modules, "pytest_shapes.diagnosis")
+    fresh = importlib.import_module("pytest_shapes.diagnosis")
+
+    assert fresh.Diagnosis is not before
+    assert pytest_shapes.Diagnosis is fresh.Diagnosis
