@@ -115,8 +115,8 @@ class SessionHooks:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[Any]) -> Generator[None, Any, Any]:
         report = yield
-        # work only for a failure (setup or call), or a call phase that used the fixture
-        if call.when == "teardown" or not (report.failed or (call.when == "call" and STATE_KEY in item.stash)):
+        # work only for a failure (in any phase), or a call phase that used the fixture
+        if not (report.failed or (call.when == "call" and STATE_KEY in item.stash)):
             return report
         return self.session.annotate(report, item, call)
 

@@ -79,7 +79,8 @@ class ShapesSession:
 
     def annotate(self, report: pytest.TestReport, item: pytest.Item, call: pytest.CallInfo[Any]) -> pytest.TestReport:
         """Add the failure's diagnosis (section, JUnit properties) and the test's payload to `report`."""
-        state = item.stash.get(STATE_KEY, None)
+        # the test's checks went out with its call (or failed setup) report: teardown adds only its own failure
+        state = item.stash.get(STATE_KEY, None) if call.when != "teardown" else None
         diagnosis, from_error = None, False
         # explainers run on failures only: a passing test never pays for them, nor trips on them
         if report.failed and call.excinfo is not None:

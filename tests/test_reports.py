@@ -500,6 +500,39 @@ def test_setup_errors_are_diagnosed_and_expected_failures_are_not(pytester: pyte
     ]
 
 
+@requires_tf
+def test_teardown_errors_are_diagnosed_once_beside_the_tests_own_checks(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_user="""
+        import pytest
+        import tensorflow as tf
+
+        @pytest.fixture
+        def weights():
+            yield tf.zeros((64, 10))
+            tf.matmul(tf.zeros((32, 64)), tf.zeros((63, 10)))  # a shape bug in the clean-up
+
+        def test_checked(shapes, weights):
+            shapes.check(weights, (64, 10))
+        """
+    )
+
+    result = pytester.runpytest(*RUN_ARGS, "--junitxml=junit.xml", "--shapes-report=shapes.json")
+
+    result.assert_outcomes(passed=1, errors=1)
+    assert list(shape_sections(result)) == ["ERROR at teardown of test_checked"]
+    result.stdout.fnmatch_lines(["shapes: 1 contracts checked, 0 violated, 1 errors diagnosed"])
+    assert junit_properties(pytester.path / "junit.xml")["test_checked"] == {
+        "shape_diagnosis_kind": "matmul-incompatible",
+        "shape_diagnosis": f"[matmul-incompatible] {MATMUL}",
+    }
+    report = json.loads((pytester.path / "shapes.json").read_text())
+    assert [(test["outcome"], len(test["checks"]), len(test["diagnoses"])) for test in report["tests"]] == [
+        ("passed", 1, 0),
+        ("error", 0, 1),
+    ]
+
+
 def test_invalid_diagnose_ini_value_is_a_usage_error(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nshapes_diagnose = sometimes\n")
     pytester.makepyfile("def test_nothing(): pass")
