@@ -102,11 +102,7 @@ class SessionHooks:
     def pytest_make_collect_report(self, collector: pytest.Collector) -> Generator[None, Any, Any]:
         """Parse every contract once, at collection: an invalid one is a collection error of its test."""
         report = yield
-        if (
-            report.passed
-            and isinstance(collector, pytest.Class | pytest.Module)
-            and _declares_contract(collector, report)
-        ):
+        if report.passed and _declares_contract(collector, report):
             from pytest_shapes.contracts import validated
 
             report.result = validated(collector, report.result)
@@ -134,11 +130,11 @@ class SessionHooks:
             return (yield)
         finally:
             if self._session is not None:
-                self._session.write_summary(terminalreporter, verbose=config.getoption("verbose") > 0)
+                self._session.totals.write_summary(terminalreporter, verbose=config.getoption("verbose") > 0)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.report_path is not None and not hasattr(self.config, "workerinput"):
-            self.session.write_json()
+            self.session.json.write()
 
 
 class BuiltinHooks:

@@ -120,12 +120,6 @@ class ShapesSession:
         self.totals.add(report.nodeid, payload)
         self.json.add(report.nodeid, _outcome(report), payload)
 
-    def write_summary(self, terminal: Any, *, verbose: bool) -> None:
-        self.totals.write_summary(terminal, verbose=verbose)
-
-    def write_json(self) -> None:
-        self.json.write()
-
 
 def _outcome(report: pytest.TestReport) -> str:
     if hasattr(report, "wasxfail"):

@@ -88,7 +88,6 @@ def test_plain():
     (tmp_path / "conftest.py").write_text(
         f"""
 import sys
-from pathlib import Path
 
 def pytest_unconfigure():
     heavy = sorted(name for name in sys.modules if name.split(".")[0] in {HEAVY!r})
@@ -149,7 +148,6 @@ class TestGroup:
     (tmp_path / "conftest.py").write_text(
         """
 import sys
-from pathlib import Path
 
 def pytest_unconfigure():
     with open("loaded.txt", "w") as file:

@@ -371,11 +371,10 @@ _RANK_ONLY = re.compile(r"In\[(\d)\] ndims must be >= 2(?!:)")
 
 def _from_operands(text: str, context: Any) -> Diagnosis | None:
     """A shapeless message made whole with the op's arguments, when the traceback still has them."""
-    match = _RANK_ONLY.search(text)
-    operands = context.op_operand_shapes if match else []
-    if len(operands) < 2:
+    if _RANK_ONLY.search(text) is None:
         return None
-    return matmul_ranks(operands[0], operands[1])
+    operands = context.op_operand_shapes
+    return matmul_ranks(operands[0], operands[1]) if len(operands) >= 2 else None
 
 
 def last_resort(error: BaseException, context: Any) -> Diagnosis | None:
