@@ -19,6 +19,8 @@ KINDS = (
     "spatial-too-small",
     "target-mismatch",
     "dtype-mismatch",
+    "structure-mismatch",
+    "batch-dependent",
     "no-call",
     "unknown-shape-error",
 )

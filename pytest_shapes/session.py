@@ -38,19 +38,20 @@ class ShapesSession:
             from pytest_shapes import adapters
             from pytest_shapes.fixture import Shapes
 
+            hooks = item.ihook  # the hooks of this test's conftests: one in a/ never sees a test in b/
             state = Shapes(
                 contract=contract_for(item),
-                shape_of=self._shape_of(),
+                shape_of=self._shape_of(hooks),
                 dtype_of=adapters.dtype_of,
-                explain=self.explain,
-                expected_input=self._expected_input,
+                explain=lambda error, **facts: self.explain(error, hooks, **facts),
+                expected_input=lambda model: hooks.pytest_shapes_expected_input(model=model),
             )
             item.stash[STATE_KEY] = state
         return state
 
-    def _shape_of(self) -> Callable[[Any], Any]:
-        """The direct, type-cached extractor unless another plugin implements the hook."""
-        hook = self.config.hook.pytest_shapes_shape_of
+    def _shape_of(self, hooks: Any) -> Callable[[Any], Any]:
+        """The direct, type-cached extractor unless another plugin or conftest implements the hook."""
+        hook = hooks.pytest_shapes_shape_of
         builtin = self.config.pluginmanager.get_plugin(BUILTIN_PLUGIN)
         if all(impl.plugin is builtin for impl in hook.get_hookimpls()):
             from pytest_shapes.adapters import shape_of
@@ -58,22 +59,18 @@ class ShapesSession:
             return shape_of
         return lambda value: hook(value=value)
 
-    def _expected_input(self, model: Any) -> Any:
-        return self.config.hook.pytest_shapes_expected_input(model=model)
-
-    def explain(self, error: BaseException, *, model: Any = None, inputs: Any = None) -> Diagnosis | None:
+    def explain(self, error: BaseException, hooks: Any, *, model: Any = None, inputs: Any = None) -> Diagnosis | None:
         from pytest_shapes.explainers import explain
         from pytest_shapes.explainers.context import ExplainContext
 
-        hook = self.config.hook
         context = ExplainContext(
             error,
             model=model,
             inputs=inputs,
-            shape_of=self._shape_of(),
-            expected_input=self._expected_input,
+            shape_of=self._shape_of(hooks),
+            expected_input=lambda value: hooks.pytest_shapes_expected_input(model=value),
         )
-        return explain(error, context, lambda link, ctx: hook.pytest_shapes_explain(error=link, context=ctx))
+        return explain(error, context, lambda link, ctx: hooks.pytest_shapes_explain(error=link, context=ctx))
 
     # -- reports ----------------------------------------------------------
 
@@ -84,7 +81,7 @@ class ShapesSession:
         diagnosis, from_error = None, False
         # explainers run on failures only: a passing test never pays for them, nor trips on them
         if report.failed and call.excinfo is not None:
-            diagnosis, from_error = self._diagnose_failure(call.excinfo.value)
+            diagnosis, from_error = self._diagnose_failure(call.excinfo.value, item.ihook)
         if diagnosis is not None:
             _attach(diagnosis, report, item)
         if call.when == "call" or diagnosis is not None:
@@ -93,7 +90,7 @@ class ShapesSession:
                 setattr(report, REPORT_ATTR, payload)
         return report
 
-    def _diagnose_failure(self, error: BaseException) -> tuple[Diagnosis | None, bool]:
+    def _diagnose_failure(self, error: BaseException, hooks: Any) -> tuple[Diagnosis | None, bool]:
         """The failure's diagnosis, and whether it explains an error (vs a violated contract).
 
         Never raises: a crashing explainer must not hide the test's own failure.
@@ -107,7 +104,7 @@ class ShapesSession:
         if not self.zero_config:
             return None, False
         try:
-            diagnosis = self.explain(error)
+            diagnosis = self.explain(error, hooks)
             if diagnosis is not None and not isinstance(diagnosis, Diagnosis):
                 raise TypeError(f"pytest_shapes_explain returned {type(diagnosis).__name__}, not a Diagnosis")
         except Exception as crash:

@@ -142,8 +142,8 @@ SHAPE_BUGS = {
         "wrong order: pass them as [inputs[1], inputs[0]]",
     ),
     "test_two_input_predict_swapped": ("size-mismatch", "input[0] of Functional*.predict()*", "wrong order"),
-    "test_two_input_only_one": ("size-mismatch", "the model takes 2 inputs*but received 1", "pass every input"),
-    "test_two_input_dict_wrong_key": ("size-mismatch", "input 'meta' is missing*", "['feat', 'meta']"),
+    "test_two_input_only_one": ("structure-mismatch", "the model takes 2 inputs*but received 1", "pass every input"),
+    "test_two_input_dict_wrong_key": ("structure-mismatch", "input 'meta' is missing*", "['feat', 'meta']"),
     "test_concatenate_layer_mismatch_build": (
         "size-mismatch",
         "concatenating/stacking (None, 4, 64) and (None, 5, 8)*",

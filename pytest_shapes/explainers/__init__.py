@@ -1,29 +1,41 @@
 """Turn exceptions into diagnoses.
 
-`explain` walks the exception chain (Keras and autograph wrap the real error),
-asks the `pytest_shapes_explain` hook about each link, and keeps the first
-answer; the built-in last resorts (shapeless messages, unknown shape errors)
-come after the hook had every link. A crashing explainer never hides a failure: the caller still raises.
+`explain` walks the exception chain (Keras and autograph wrap the real error) and asks
+the `pytest_shapes_explain` hook about each link: user explainers see every error, with
+no filter in front of them. The built-in implementation reads the link once into a
+`Message` and, when its subject is a shape raised by the framework, tries the families
+below in order; each family is a module with a table of `(pattern, builder)` rows. The
+last resorts (shapeless messages, unknown shape errors) run only after every link had
+the hook. A crashing explainer never hides a failure: the caller still raises.
 """
 
 from __future__ import annotations
 
-import re
+import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch
 from pytest_shapes.explainers.context import ExplainContext, chain
 
+if TYPE_CHECKING:
+    from pytest_shapes.explainers.messages import Message
+
 ExplainHook = Callable[[BaseException, ExplainContext], "Diagnosis | None"]
 
-# cheap pre-filter: errors whose text says nothing of shapes, ranks or dtypes are never ours
-_SHAPE_WORDS = re.compile(
-    r"shape|ndim|rank|dimension|incompatible|size|Matrix|Dimensions|expected axis|"
-    r"broadcast|reshape|dtype|was expected to be a|TensorSpec|input_signature|Binding inputs|"
-    r"allowed values|does not match type|input\(s\)|Missing data for input|fully-defined",
-    re.IGNORECASE,
+# The families, most specific first: a message is classified by the first row that matches.
+FAMILIES = (
+    "keras_input",  # Keras input specs: a layer's ndim / axis / shape checks
+    "keras_structure",  # inputs that do not line up with a model's Inputs; weights that do not fit
+    "targets",  # losses and metrics: predictions vs labels
+    "signature",  # tf.function input signatures
+    "tf_ops",  # TensorFlow ops and Keras op-level shape inference
 )
+# run once every link of the chain went through the hook: an outer error that names no
+# shapes must not hide an inner one that does
+LAST_RESORTS = ("fallback",)
 
 
 def explain(error: BaseException, context: ExplainContext, call_hook: ExplainHook) -> Diagnosis | None:
@@ -32,24 +44,46 @@ def explain(error: BaseException, context: ExplainContext, call_hook: ExplainHoo
     for link in links:  # ours first: autograph wraps a contract violated while tracing in a StagingError
         if isinstance(link, ShapeMismatch):
             return link.diagnosis
-    links = [link for link in links if _SHAPE_WORDS.search(_text(link))]
-    # every link gets the specific explainers before any link gets a last resort: an outer
-    # error that names no shapes must not hide the inner one that does
-    for explainer in (call_hook, _last_resort):
+    for explainer in (call_hook, last_resort):
         for link in links:
             try:
                 diagnosis = explainer(link, context)
-            except Exception as crash:  # an explainer bug: keep the failure, say so in one line
-                return explainer_crashed(link, crash)
+            except Exception as crash:  # an explainer bug: keep the failure; a shape error says so in one line
+                if context.message(link).about_shapes:
+                    return explainer_crashed(link, crash)
+                continue
             if diagnosis is not None:
                 return diagnosis
     return None
 
 
-def _last_resort(error: BaseException, context: ExplainContext) -> Diagnosis | None:
-    from pytest_shapes.explainers import fallback, tf_ops
+def explain_link(error: BaseException, context: ExplainContext) -> Diagnosis | None:
+    """The built-in explainers on one link of the chain."""
+    return _classify(context.message(error), context, FAMILIES)
 
-    return tf_ops.last_resort(error, context) or fallback.explain(error, context)
+
+def last_resort(error: BaseException, context: ExplainContext) -> Diagnosis | None:
+    return _classify(context.message(error), context, LAST_RESORTS)
+
+
+def _classify(message: Message, context: ExplainContext, names: tuple[str, ...]) -> Diagnosis | None:
+    if not message.about_shapes:
+        return None
+    for family in _families(names):
+        for pattern, build in family.ROWS:
+            match = pattern.search(message.text)
+            if match is not None:
+                symptom = build(match, message, context)
+                if symptom is not None:
+                    return family.refine(symptom, message, context)
+    return None
+
+
+def _families(names: tuple[str, ...]) -> Iterator[ModuleType]:
+    # looked up on each call (a sys.modules hit once loaded), never cached: a cache would keep
+    # old modules alive after pytester restores sys.modules
+    for name in names:
+        yield importlib.import_module(f"pytest_shapes.explainers.{name}")
 
 
 @contextmanager
@@ -81,14 +115,6 @@ def explainer_crashed(error: BaseException, crash: BaseException) -> Diagnosis:
 
 
 def first_line(error: BaseException) -> str:
-    from pytest_shapes.explainers.messages import strip_tensor_contents
+    from pytest_shapes.explainers.messages import read
 
-    text = strip_tensor_contents(_text(error)).strip()
-    return text.splitlines()[0] if text else type(error).__name__
-
-
-def _text(error: BaseException) -> str:
-    try:
-        return str(error)
-    except Exception:
-        return ""
+    return read(error, from_framework=False).first_line

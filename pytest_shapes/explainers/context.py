@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_shapes.checker import shapes_of
 from pytest_shapes.spec import AnySpec, parse
+
+if TYPE_CHECKING:
+    from pytest_shapes.explainers.messages import Message
 
 _KERAS_MODULES = ("keras.", "tf_keras.")
 _TF_ERROR_HANDLER = os.path.join("tensorflow", "python", "util", "traceback_utils.py")
@@ -19,7 +22,8 @@ class ExplainContext:
 
     Without a wrapper, `model` and `inputs` come from the traceback: the
     outermost frame whose `self` is a Keras model (its `call`, `__call__` or
-    `predict`) and the argument that frame received.
+    `predict`) and the argument that frame received. `from_framework` overrides
+    the raise-site check, for messages read from text (recorded, or pasted).
     """
 
     def __init__(
@@ -30,12 +34,29 @@ class ExplainContext:
         inputs: Any = None,
         shape_of: Callable[[Any], Any],
         expected_input: Callable[[Any], Any],
+        from_framework: bool | None = None,
     ):
         self.error = error
         self._model = model
         self._inputs = inputs
         self.shape_of = shape_of
         self._expected_input = expected_input
+        self._from_framework = from_framework
+        self._messages: dict[int, Message] = {}
+
+    def message(self, error: BaseException) -> Message:
+        """`error` (this error or a link of its chain) read once; every explainer gets the same object."""
+        found = self._messages.get(id(error))
+        if found is None:
+            from pytest_shapes.explainers.messages import read  # loaded with the first failure, not the fixture
+
+            found = self._messages[id(error)] = read(error, from_framework=self._from_framework)
+        return found
+
+    @property
+    def chain(self) -> list[BaseException]:
+        """The error and its causes/contexts, outermost first."""
+        return list(chain(self.error))
 
     @cached_property
     def _from_frames(self) -> tuple[Any, Any, str | None]:
@@ -63,12 +84,7 @@ class ExplainContext:
         """
         shapes = shapes_of(self.inputs, self.shape_of)
         if shapes is None:
-            from pytest_shapes.explainers.messages import received_input_shape
-
-            for link in chain(self.error):
-                shapes = received_input_shape(str(link))
-                if shapes is not None:
-                    break
+            shapes = next((m.received for m in map(self.message, chain(self.error)) if m.received is not None), None)
         return shapes
 
     @cached_property

@@ -8,18 +8,14 @@ from typing import Any
 
 from pytest_shapes.classify import compare, fits
 from pytest_shapes.diagnosis import Diagnosis
-from pytest_shapes.explainers.messages import SHAPE_PATTERN, parse_shape, strip_tensor_contents
+from pytest_shapes.explainers.messages import SHAPE_PATTERN, Message, parse_shape
+from pytest_shapes.explainers.table import as_symptom, row
 
-_CAST = re.compile(
-    rf"Can not cast TensorSpec\(shape=({SHAPE_PATTERN}), dtype=tf\.(\w+)[^)]*\) to "
-    rf"TensorSpec\(shape=({SHAPE_PATTERN}), dtype=tf\.(\w+)"
-)
+S = SHAPE_PATTERN
+refine = as_symptom
 
 
-def symptom(text: str) -> Diagnosis | None:
-    match = _CAST.search(text)
-    if match is None:
-        return None
+def _cast(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     actual, actual_dtype = parse_shape(match.group(1)), match.group(2)
     expected, expected_dtype = parse_shape(match.group(3)), match.group(4)
     where = "input of the tf.function (input_signature)"
@@ -36,7 +32,9 @@ def symptom(text: str) -> Diagnosis | None:
     return diagnosis
 
 
-def explain(error: BaseException, context: Any) -> Diagnosis | None:
-    if not isinstance(error, TypeError | ValueError):
-        return None
-    return symptom(strip_tensor_contents(str(error)))
+ROWS = (
+    row(
+        rf"Can not cast TensorSpec\(shape=({S}), dtype=tf\.(\w+)[^)]*\) to TensorSpec\(shape=({S}), dtype=tf\.(\w+)",
+        _cast,
+    ),
+)

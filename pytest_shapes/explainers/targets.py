@@ -11,66 +11,84 @@ import re
 from typing import Any
 
 from pytest_shapes.diagnosis import Diagnosis
-from pytest_shapes.explainers.messages import SHAPE_PATTERN, parse_shape, strip_tensor_contents
+from pytest_shapes.explainers.messages import SHAPE_PATTERN, Message, parse_shape
+from pytest_shapes.explainers.table import Builder, row
 from pytest_shapes.spec import format_shape
 
 S = SHAPE_PATTERN
 LOSS_NAMES = "loss|metric|mean_squared|mean_absolute|crossentropy|hinge|huber|kl_divergence|poisson|cosine|log_cosh"
-
-# each pattern yields (labels, predictions) shapes; `sparse` says whether the loss wants class ids
-_PATTERNS: list[tuple[re.Pattern[str], str, bool | None]] = [
-    # Keras 3
-    (
-        re.compile(
-            rf"Arguments `target` and `output` must have the same (?:rank|shape)[^.]*\. Received: target\.shape=({S}), output\.shape=({S})"
-        ),
-        "lp",
-        False,
-    ),
-    (
-        re.compile(
-            rf"Argument `output` must have rank \(ndim\) `target\.ndim - 1`\. Received: target\.shape=({S}), output\.shape=({S})"
-        ),
-        "lp",
-        True,
-    ),
-    (
-        re.compile(
-            rf"`labels\.shape` must equal `logits\.shape` except for the last dimension\. Received: labels\.shape=({S}) and logits\.shape=({S})"
-        ),
-        "lp",
-        True,
-    ),
-    (
-        re.compile(
-            rf"`labels\.shape\.rank` must equal `logits\.shape\.rank - 1`\. Received: labels\.shape=({S}) of rank \d+ and logits\.shape=({S})"
-        ),
-        "lp",
-        True,
-    ),
-    # legacy Keras 2 / TensorFlow
-    (re.compile(rf"Shapes ({S}) and ({S}) are incompatible"), "lp", None),
-    (
-        re.compile(
-            rf"logits and labels must have the same first dimension, got logits shape ({S}) and labels shape ({S})"
-        ),
-        "pl",
-        True,
-    ),
-    (re.compile(rf"logits and labels must be broadcastable: logits_size=({S}) labels_size=({S})"), "pl", False),
-    (re.compile(rf"`logits` and `labels` must have the same shape, received \(({S}) vs ({S})\)"), "pl", False),
-    (
-        _LOSS_NODE := re.compile(
-            rf"Dimensions must be equal, but are \d+ and \d+ for '{{{{node [^']*(?:{LOSS_NAMES})[^']*}}}}.*?\((\S+), (\S+)\)' with input shapes: ({S}), ({S})",
-            re.S,
-        ),
-        "node",
-        None,
-    ),
-]
-_CARDINALITY = re.compile(r"Data cardinality is ambiguous.*?'?x'? sizes: ([\d, ]+).*?'?y'? sizes: ([\d, ]+)", re.S)
 # graph nodes name their operands: the labels come from the input pipeline
 _LABEL_OPERAND = re.compile(r"IteratorGetNext|^data|y_true|labels?\b")
+
+
+def _pair(order: str, sparse: bool | None) -> Builder:
+    """A builder for a message that shows both shapes: `order` "lp" is labels first, "pl" predictions first."""
+
+    def build(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+        first, second = parse_shape(match.group(1)), parse_shape(match.group(2))
+        labels, predictions = (first, second) if order == "lp" else (second, first)
+        return explain_targets(labels, predictions, sparse)
+
+    return build
+
+
+def _loss_node(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    # Sub(labels, predictions) in Keras 3, SquaredDifference(predictions, labels) in Keras 2
+    first, second = parse_shape(match.group(3)), parse_shape(match.group(4))
+    labels_first = not _LABEL_OPERAND.search(match.group(2))  # the second operand is the labels: "pl"
+    labels, predictions = (first, second) if labels_first else (second, first)
+    return explain_targets(labels, predictions, None)
+
+
+def _cardinality(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    return Diagnosis(
+        "target-mismatch",
+        f"x and y have different numbers of samples: x {match.group(1).strip()}, y {match.group(2).strip()}",
+        hint="slice x and y the same way (same train/test split indices)",
+        expected=match.group(1).strip(),
+        actual=match.group(2).strip(),
+    )
+
+
+ROWS = (
+    # Keras 3
+    row(
+        rf"Arguments `target` and `output` must have the same (?:rank|shape)[^.]*\. Received: target\.shape=({S}), output\.shape=({S})",
+        _pair("lp", False),
+    ),
+    row(
+        rf"Argument `output` must have rank \(ndim\) `target\.ndim - 1`\. Received: target\.shape=({S}), output\.shape=({S})",
+        _pair("lp", True),
+    ),
+    row(
+        rf"`labels\.shape` must equal `logits\.shape` except for the last dimension\. Received: labels\.shape=({S}) and logits\.shape=({S})",
+        _pair("lp", True),
+    ),
+    row(
+        rf"`labels\.shape\.rank` must equal `logits\.shape\.rank - 1`\. Received: labels\.shape=({S}) of rank \d+ and logits\.shape=({S})",
+        _pair("lp", True),
+    ),
+    # legacy Keras 2 / TensorFlow
+    row(rf"Shapes ({S}) and ({S}) are incompatible", _pair("lp", None)),
+    row(
+        rf"logits and labels must have the same first dimension, got logits shape ({S}) and labels shape ({S})",
+        _pair("pl", True),
+    ),
+    row(rf"logits and labels must be broadcastable: logits_size=({S}) labels_size=({S})", _pair("pl", False)),
+    row(rf"`logits` and `labels` must have the same shape, received \(({S}) vs ({S})\)", _pair("pl", False)),
+    # a loss or metric node in a graph: Keras 3 Sub(labels, predictions), Keras 2 SquaredDifference(predictions, labels)
+    row(
+        rf"Dimensions must be equal, but are \d+ and \d+ for '{{{{node [^']*(?:{LOSS_NAMES})[^']*}}}}.*?\((\S+), (\S+)\)' with input shapes: ({S}), ({S})",
+        _loss_node,
+        re.S,
+    ),
+    row(r"Data cardinality is ambiguous.*?'?x'? sizes: ([\d, ]+).*?'?y'? sizes: ([\d, ]+)", _cardinality, re.S),
+)
+
+
+def refine(symptom: Diagnosis, message: Message, context: Any) -> Diagnosis:
+    symptom.layer = _output_layer(context.model)
+    return symptom
 
 
 def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], sparse: bool | None) -> Diagnosis:
@@ -146,44 +164,6 @@ def _is_class_ids(labels: tuple[Any, ...], predictions: tuple[Any, ...]) -> bool
     if len(predictions) != 2 or predictions[-1] in (1, None):
         return False
     return len(labels) == 1 or (len(labels) == 2 and labels[-1] == 1)
-
-
-def is_loss_node(text: str) -> bool:
-    return _LOSS_NODE.search(text) is not None
-
-
-def symptom(text: str) -> Diagnosis | None:
-    for pattern, order, sparse in _PATTERNS:
-        match = pattern.search(text)
-        if match:
-            if (
-                order == "node"
-            ):  # Sub(labels, predictions) in Keras 3, SquaredDifference(predictions, labels) in Keras 2
-                order = "pl" if _LABEL_OPERAND.search(match.group(2)) else "lp"
-                first, second = parse_shape(match.group(3)), parse_shape(match.group(4))
-            else:
-                first, second = parse_shape(match.group(1)), parse_shape(match.group(2))
-            labels, predictions = (first, second) if order == "lp" else (second, first)
-            return explain_targets(labels, predictions, sparse)
-    match = _CARDINALITY.search(text)
-    if match:
-        return Diagnosis(
-            "target-mismatch",
-            f"x and y have different numbers of samples: x {match.group(1).strip()}, y {match.group(2).strip()}",
-            hint="slice x and y the same way (same train/test split indices)",
-            expected=match.group(1).strip(),
-            actual=match.group(2).strip(),
-        )
-    return None
-
-
-def explain(error: BaseException, context: Any) -> Diagnosis | None:
-    if not isinstance(error, ValueError) and not type(error).__module__.startswith("tensorflow"):
-        return None
-    found = symptom(strip_tensor_contents(str(error)))
-    if found is not None:
-        found.layer = _output_layer(context.model)
-    return found
 
 
 def _output_layer(model: Any) -> str | None:

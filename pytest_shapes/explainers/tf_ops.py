@@ -9,17 +9,15 @@ and the Keras 3 wording of the same check.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from pytest_shapes.diagnosis import Diagnosis
-from pytest_shapes.explainers import targets
-from pytest_shapes.explainers.messages import SHAPE_PATTERN, parse_shape, strip_tensor_contents
+from pytest_shapes.explainers.messages import SHAPE_PATTERN, Message, parse_shape
 from pytest_shapes.explainers.rootcause import root_cause
+from pytest_shapes.explainers.table import row
 from pytest_shapes.spec import format_shape
 
 S = SHAPE_PATTERN
-Builder = Callable[[re.Match[str]], "Diagnosis | None"]
 
 _ELEMENTWISE_NODES = re.compile(
     r"= (?:AddV2|Add|Sub|Mul|RealDiv|Div|FloorDiv|Maximum|Minimum|Pow|SquaredDifference|BiasAdd|Select\w*)\["
@@ -56,7 +54,7 @@ def matmul(a: tuple[Any, ...], b: tuple[Any, ...], transpose_b: bool = False) ->
     )
 
 
-def _matmul_ranks(match: re.Match[str]) -> Diagnosis:
+def _matmul_ranks(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     a, b = _shapes(match, 1, 2)
     return matmul_ranks(a, b)
 
@@ -75,7 +73,7 @@ def matmul_ranks(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
     )
 
 
-def _graph_binary(match: re.Match[str]) -> Diagnosis | None:
+def _graph_binary(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
     node, a, b = match.group(1), parse_shape(match.group(2)), parse_shape(match.group(3))
     if _MATMUL_NODES.search(node):
         return matmul(a, b, transpose_b="transpose_b=true" in node)
@@ -113,7 +111,7 @@ def broadcast(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
     )
 
 
-def _broadcast_pair(match: re.Match[str]) -> Diagnosis:
+def _broadcast_pair(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     a, b = _shapes(match, 1, 2)
     return broadcast(a, b)
 
@@ -136,16 +134,16 @@ def _reshape(have: int, want: str, target: str | None = None) -> Diagnosis:
     )
 
 
-def _reshape_eager(match: re.Match[str]) -> Diagnosis:
+def _reshape_eager(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     have, kind, want = int(match.group(1)), match.group(2), int(match.group(3))
     return _reshape(have, f"requires a multiple of {want}" if kind == "requires a multiple of" else f"has {want}")
 
 
-def _reshape_graph(match: re.Match[str]) -> Diagnosis:
+def _reshape_graph(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     return _reshape(int(match.group(1)), f"has {match.group(3)} elements", match.group(2))
 
 
-def _reshape_keras(match: re.Match[str]) -> Diagnosis:
+def _reshape_keras(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     source, target = parse_shape(match.group(1)), parse_shape(match.group(2))
     have = _product(source)
     want = _product(target)
@@ -177,16 +175,16 @@ def spatial(detail: str, received: str | None = None) -> Diagnosis:
     )
 
 
-def _conv_negative(match: re.Match[str]) -> Diagnosis:
+def _conv_negative(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     return spatial(f"a window of {match.group(3)} does not fit in {match.group(2)} (output size {match.group(1)})")
 
 
-def _conv_graph(match: re.Match[str]) -> Diagnosis:
+def _conv_graph(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     window, size = match.group(1), match.group(2)
     return spatial(f"a window of {window} does not fit in {size}", format_shape(parse_shape(match.group(3))))
 
 
-def _conv_keras(match: re.Match[str]) -> Diagnosis:
+def _conv_keras(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     received = format_shape(parse_shape(match.group(1)))
     window = re.search(r"(pool_size|kernel shape)=(\([^)]*\))", match.string)
     layer = re.search(r"when calling (\w+)\.call", match.string)
@@ -220,19 +218,19 @@ def dtype(op: str, expected: str, actual: str) -> Diagnosis:
     )
 
 
-def _dtype_eager(match: re.Match[str]) -> Diagnosis:
+def _dtype_eager(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     op = re.search(r"compute (?:_Mkl(?:Native)?)?(\w+)", match.string)  # oneDNN kernels: _MklMatMul is MatMul
     return dtype(op.group(1) if op else "op", match.group(1), match.group(2))
 
 
-def _dtype_graph(match: re.Match[str]) -> Diagnosis:
+def _dtype_graph(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     return dtype(match.group(2), match.group(4), match.group(3))
 
 
 # -- concatenation / stacking -----------------------------------------------------
 
 
-def _concat(match: re.Match[str]) -> Diagnosis:
+def _concat(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     texts = match.groups() if match.lastindex else re.findall(S, match.group(0).split("Received", 1)[-1])
     a, b = (parse_shape(text) for text in (texts[0], texts[1] if len(texts) > 1 else texts[0]))
     shown = f"{format_shape(a)} and {format_shape(b)}"
@@ -255,11 +253,11 @@ def _concat(match: re.Match[str]) -> Diagnosis:
     )
 
 
-def _matmul_ranks_single(match: re.Match[str]) -> Diagnosis:
-    return matmul_rank_only(int(match.group(1)), f"rank {match.group(2)}")
+def _matmul_ranks_single(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    return matmul_operand_rank(int(match.group(1)), f"rank {match.group(2)}")
 
 
-def matmul_rank_only(operand: int, rank: str) -> Diagnosis:
+def matmul_operand_rank(operand: int, rank: str) -> Diagnosis:
     """The matrix-product rank error when the operands' shapes are out of reach."""
     which = ("first", "second")[operand] if operand in (0, 1) else f"#{operand}"
     return Diagnosis(
@@ -271,7 +269,7 @@ def matmul_rank_only(operand: int, rank: str) -> Diagnosis:
     )
 
 
-def _dtype_attr_named(match: re.Match[str]) -> Diagnosis:
+def _dtype_attr_named(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     op = re.search(r"node (\w+)", match.string)
     return Diagnosis(
         "dtype-mismatch",
@@ -282,102 +280,72 @@ def _dtype_attr_named(match: re.Match[str]) -> Diagnosis:
     )
 
 
-PATTERNS: list[tuple[re.Pattern[str], Builder]] = [
-    (
-        re.compile(rf"Matrix size-incompatible: In\[0\]: ({S}), In\[1\]: ({S})"),
-        lambda m: matmul(parse_shape(m.group(1)), parse_shape(m.group(2))),
-    ),
-    (re.compile(rf"In\[0\] and In\[1\] has different ndims: ({S}) vs\. ({S})"), _matmul_ranks),
-    (re.compile(r"In\[(\d)\] ndims must be >= 2: (\d+)"), _matmul_ranks_single),
-    (
-        re.compile(rf"Dimensions must be equal, but are \d+ and \d+ for '(.*?)' with input shapes: ({S}), ({S})", re.S),
-        _graph_binary,
-    ),
-    (re.compile(rf"Incompatible shapes: ({S}) vs\. ({S})"), _broadcast_pair),
-    (re.compile(rf"Input shapes are: ({S}) and ({S})"), _broadcast_pair),
-    (re.compile(rf"Inputs have incompatible shapes\. Received shapes ({S}) and ({S})"), _broadcast_pair),
-    (re.compile(rf"operands could not be broadcast together with shapes ({S}) ({S})"), _broadcast_pair),
-    (
-        re.compile(
-            r"Input to reshape is a tensor with (\d+) values, but the requested shape (has|requires a multiple of) (\d+)"
-        ),
-        _reshape_eager,
-    ),
-    (re.compile(rf"Cannot reshape a tensor with (\d+) elements to shape ({S}) \((\d+) elements\)"), _reshape_graph),
-    (
-        re.compile(
-            rf"total size of (?:the )?(?:tensor|new array) must be unchanged\.?,? (?:Received: )?input_shape ?= ?({S}),? (?:target_shape|output_shape) ?= ?({S})"
-        ),
-        _reshape_keras,
-    ),
-    (
-        re.compile(
-            r"Computed output size would be negative: (-?\d+) \[input_size: (\d+), effective_filter_size: (\d+)"
-        ),
-        _conv_negative,
-    ),
-    (
-        re.compile(
-            rf"Negative dimension size caused by subtracting (\d+) from (\d+) for .*? with input shapes: ({S})", re.S
-        ),
-        _conv_graph,
-    ),
-    (
-        re.compile(r"Computed output size would be (?:zero or )?negative\. Received:? `?inputs[. ]shape=(\([^)]*\))"),
-        _conv_keras,
-    ),
-    (re.compile(r"was expected to be a (\w+) tensor but is a (\w+) tensor"), _dtype_eager),
-    (re.compile(r"Input '(\w+)' of '(\w+)' Op has type (\w+) that does not match type (\w+)"), _dtype_graph),
-    (re.compile(r"Value for attr 'T\w*' of (\w+) is not in the list of allowed values: ([\w, ]+)"), _dtype_attr_named),
-    (
-        re.compile(
-            rf"ConcatOp ?: Dimension \d+ in both shapes must be equal: shape\[0\] = ({S}) vs\. shape\[1\] = ({S})"
-        ),
-        _concat,
-    ),
-    (
-        re.compile(rf"Shapes of all inputs must match: values\[0\]\.shape = ({S}) != values\[1\]\.shape = ({S})"),
-        _concat,
-    ),
-    (re.compile(r"requires inputs with matching shapes except for the concat(?:enation)? axis\..*"), _concat),
-]
+def _matmul_pair(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    return matmul(parse_shape(match.group(1)), parse_shape(match.group(2)))
 
 
-def symptom(text: str) -> Diagnosis | None:
-    for pattern, build in PATTERNS:
-        match = pattern.search(text)
-        if match:
-            found = build(match)
-            if found is not None:
-                return found
-    return None
-
-
-def explain(error: BaseException, context: Any) -> Diagnosis | None:
-    if not isinstance(error, ValueError | TypeError) and not type(error).__module__.startswith("tensorflow"):
-        return None
-    text = strip_tensor_contents(str(error))
-    if "Dimensions must be equal" in text and targets.is_loss_node(text):
-        return None  # a loss on predictions vs labels: the targets explainer's
-    found = symptom(text) or _from_operands(text, context)
-    if found is None:
-        return None
-    return root_cause(found, context)
-
-
-# oneDNN kernels (TensorFlow's default on recent x86 CPUs) name no shapes in this message
-_RANK_ONLY = re.compile(r"In\[(\d)\] ndims must be >= 2(?!:)")
-
-
-def _from_operands(text: str, context: Any) -> Diagnosis | None:
+def _matmul_from_operands(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
     """A shapeless message made whole with the op's arguments, when the traceback still has them."""
-    if _RANK_ONLY.search(text) is None:
-        return None
     operands = context.op_operand_shapes
     return matmul_ranks(operands[0], operands[1]) if len(operands) >= 2 else None
 
 
-def last_resort(error: BaseException, context: Any) -> Diagnosis | None:
-    """What a shapeless message still tells, once no link of the chain said more."""
-    match = _RANK_ONLY.search(strip_tensor_contents(str(error)))
-    return matmul_rank_only(int(match.group(1)), "rank < 2") if match else None
+def matmul_rank_only(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    """What the shapeless message still tells, once no link of the chain said more (a last resort)."""
+    return matmul_operand_rank(int(match.group(1)), "rank < 2")
+
+
+ROWS = (
+    # matrix products
+    row(rf"Matrix size-incompatible: In\[0\]: ({S}), In\[1\]: ({S})", _matmul_pair),
+    row(rf"In\[0\] and In\[1\] has different ndims: ({S}) vs\. ({S})", _matmul_ranks),
+    row(r"In\[(\d)\] ndims must be >= 2: (\d+)", _matmul_ranks_single),
+    # oneDNN kernels (TensorFlow's default on recent x86 CPUs) name no shapes: the op's arguments do
+    row(r"In\[(\d)\] ndims must be >= 2(?!:)", _matmul_from_operands),
+    # graph-mode shape inference of binary ops: the node says which op
+    row(
+        rf"Dimensions must be equal, but are \d+ and \d+ for '(.*?)' with input shapes: ({S}), ({S})",
+        _graph_binary,
+        re.S,
+    ),
+    # broadcasting
+    row(rf"Incompatible shapes: ({S}) vs\. ({S})", _broadcast_pair),
+    row(rf"Input shapes are: ({S}) and ({S})", _broadcast_pair),
+    row(rf"Inputs have incompatible shapes\. Received shapes ({S}) and ({S})", _broadcast_pair),
+    row(rf"operands could not be broadcast together with shapes ({S}) ({S})", _broadcast_pair),
+    # reshape
+    row(
+        r"Input to reshape is a tensor with (\d+) values, but the requested shape (has|requires a multiple of) (\d+)",
+        _reshape_eager,
+    ),
+    row(rf"Cannot reshape a tensor with (\d+) elements to shape ({S}) \((\d+) elements\)", _reshape_graph),
+    row(
+        rf"total size of (?:the )?(?:tensor|new array) must be unchanged\.?,? (?:Received: )?input_shape ?= ?({S}),? (?:target_shape|output_shape) ?= ?({S})",
+        _reshape_keras,
+    ),
+    # convolution / pooling sizes
+    row(
+        r"Computed output size would be negative: (-?\d+) \[input_size: (\d+), effective_filter_size: (\d+)",
+        _conv_negative,
+    ),
+    row(
+        rf"Negative dimension size caused by subtracting (\d+) from (\d+) for .*? with input shapes: ({S})",
+        _conv_graph,
+        re.S,
+    ),
+    row(r"Computed output size would be (?:zero or )?negative\. Received:? `?inputs[. ]shape=(\([^)]*\))", _conv_keras),
+    # dtypes
+    row(r"was expected to be a (\w+) tensor but is a (\w+) tensor", _dtype_eager),
+    row(r"Input '(\w+)' of '(\w+)' Op has type (\w+) that does not match type (\w+)", _dtype_graph),
+    row(r"Value for attr 'T\w*' of (\w+) is not in the list of allowed values: ([\w, ]+)", _dtype_attr_named),
+    # concatenation / stacking
+    row(
+        rf"ConcatOp ?: Dimension \d+ in both shapes must be equal: shape\[0\] = ({S}) vs\. shape\[1\] = ({S})", _concat
+    ),
+    row(rf"Shapes of all inputs must match: values\[0\]\.shape = ({S}) != values\[1\]\.shape = ({S})", _concat),
+    row(r"requires inputs with matching shapes except for the concat(?:enation)? axis\..*", _concat),
+)
+
+
+def refine(symptom: Diagnosis, message: Message, context: Any) -> Diagnosis:
+    return root_cause(symptom, context) or symptom

@@ -1,0 +1,86 @@
+"""Inputs that do not line up with a model's Inputs, and weights that do not fit a layer."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pytest_shapes.classify import compare
+from pytest_shapes.diagnosis import Diagnosis
+from pytest_shapes.explainers.messages import SHAPE_PATTERN, Message, parse_shape
+from pytest_shapes.explainers.table import as_symptom, row
+from pytest_shapes.spec import format_shape
+
+S = SHAPE_PATTERN
+refine = as_symptom
+
+
+def _input_count(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    want, keys, got = match.group(1), match.group(2), match.group(3)
+    example = (
+        f"model({{{', '.join(f'{key}: ...' for key in keys.strip('[]').split(', '))}}})" if keys else "model([x1, x2])"
+    )
+    return Diagnosis(
+        "structure-mismatch",
+        f"the model takes {want} inputs{f' {keys}' if keys else ''}, but received {got}",
+        hint=f"pass every input, as a list or a dict: {example}",
+        expected=f"{want} inputs",
+        actual=f"{got} inputs",
+    )
+
+
+def _missing_key(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    return Diagnosis(
+        "structure-mismatch",
+        f"input {match.group(1)!r} is missing: the data dict has keys {match.group(2)}, the model's are {match.group(3)}",
+        hint=f"name the dict keys after the model's Input layers: {match.group(3)}",
+        expected=match.group(3),
+        actual=match.group(2),
+    )
+
+
+def _weights(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    layer, want, got = match.group(1), parse_shape(match.group(2)), parse_shape(match.group(3))
+    diagnosis = compare(want, got, f"weights for layer '{layer}'")
+    diagnosis.hint = (
+        f"the weights were made for a differently shaped layer ({format_shape(got)} vs {format_shape(want)}): "
+        "rebuild the model with the input size the weights were trained on, or retrain"
+    )
+    diagnosis.layer = layer
+    return diagnosis
+
+
+def _undefined(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    shape, variable = match.group(1), match.group(2)
+    layer = (variable.split("/")[-2] if "/" in variable else variable) or None
+    return Diagnosis(
+        "size-mismatch",
+        f"{f'layer {layer!r}' if layer else 'a Dense layer'} cannot build its weights for {shape}: "
+        "the size of its input's last axis is unknown (None)",
+        hint=(
+            "give the feature axis a size, e.g. keras.Input(shape=(n_features,)); after convolutions on "
+            "variable-size images use layers.GlobalAveragePooling2D() instead of Flatten(); "
+            "convert ragged inputs to dense/padded tensors first"
+        ),
+        expected="a known last axis",
+        actual=shape,
+        layer=layer,
+    )
+
+
+ROWS = (
+    row(r"expects (\d+) (?:named )?input\(s\)(?: with keys (\[[^\]]*\]))?, but it received (\d+) input", _input_count),
+    row(
+        r'Missing data for input "([^"]+)"\. You passed a data dictionary with keys (\[[^\]]*\])\. Expected the following keys: (\[[^\]]*\])',
+        _missing_key,
+    ),
+    row(rf"(?:Layer )?([\w/.-]+) weight shape ({S}) is not compatible with provided weight shape ({S})", _weights),
+    row(
+        rf"Shapes used to initialize variables must be fully-defined \(no `None` dimensions\)\. Received: shape=({S}) for variable path='([^']+)'",
+        _undefined,
+    ),
+    row(
+        rf"The last dimension of the inputs to a Dense layer should be defined\. Found None\. Full input shape received: ({S})()",
+        _undefined,
+    ),
+)

@@ -1,0 +1,57 @@
+"""Who raised an error: TensorFlow/Keras (or a library they call), or the user's own code.
+
+A diagnosis is only for errors the framework raised: a user's `raise ValueError("expected
+shape (3, 4)")` is the user's message, whatever it says. The facts are the error's type
+(TensorFlow's own error classes) and its innermost traceback entry. Keras and TensorFlow
+filter their own frames out of tracebacks, so an error they raised may end in a user frame;
+that frame is then suspended in a call (the filtered callee raised), not in a `raise`
+statement of its own.
+"""
+
+from __future__ import annotations
+
+import opcode
+import os
+import sys
+from types import TracebackType
+
+FRAMEWORK_MODULES = ("tensorflow", "keras", "tf_keras")
+_RAISE = opcode.opmap["RAISE_VARARGS"]
+
+
+def raised_by_framework(error: BaseException) -> bool:
+    if type(error).__module__.split(".", 1)[0] in FRAMEWORK_MODULES:
+        return True
+    last = _innermost(error.__traceback__)
+    if last is None:
+        return False  # never raised: nobody's error
+    code = last.tb_frame.f_code
+    if _in_framework(code.co_filename):
+        return True
+    return not _raises_in_frame(code.co_code, last.tb_lasti)
+
+
+def _innermost(tb: TracebackType | None) -> TracebackType | None:
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb
+
+
+def _raises_in_frame(bytecode: bytes, offset: int) -> bool:
+    """The frame stopped on its own `raise` (not on a call whose callee raised)."""
+    return 0 <= offset < len(bytecode) and bytecode[offset] == _RAISE
+
+
+def _in_framework(filename: str) -> bool:
+    return any(filename.startswith(directory) for directory in _framework_dirs())
+
+
+def _framework_dirs() -> tuple[str, ...]:
+    """The installed TensorFlow/Keras package directories (only those already imported)."""
+    dirs = []
+    for name in FRAMEWORK_MODULES:
+        module = sys.modules.get(name)
+        path = getattr(module, "__file__", None) if module is not None else None
+        if path:
+            dirs.append(os.path.dirname(path) + os.sep)
+    return tuple(dirs)
