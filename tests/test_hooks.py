@@ -185,3 +185,61 @@ def test_public_names_follow_a_reimported_module(monkeypatch: pytest.MonkeyPatch
 
     assert fresh.Diagnosis is not before
     assert pytest_shapes.Diagnosis is fresh.Diagnosis
+
+
+# -- pytest_shapes_explain: user explainers see every failure, scoped to their conftest -------
+
+SCOPED_EXPLAINER = """
+from pytest_shapes import Diagnosis
+
+def pytest_shapes_explain(error, context):
+    message = context.message(error)
+    return Diagnosis("rank-mismatch", f"explained in a/: {message.type_name}: {message.first_line}", hint="see a/")
+"""
+
+FAILING_TESTS = """
+def test_plain_error():
+    raise KeyError("features")
+
+def test_wrapped_call(shapes):
+    def model(x):
+        raise RuntimeError("the op blew up")
+    shapes.wrap(model, name="model")([1, 2])
+"""
+
+
+def test_user_explainer_sees_errors_without_shape_words(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(SCOPED_EXPLAINER)
+    pytester.makepyfile(test_user=FAILING_TESTS)
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*shape diagnosis*",
+            "[[]rank-mismatch] explained in a/: KeyError: 'features'",
+            *shape_failure("[rank-mismatch] explained in a/: RuntimeError: the op blew up", "see a/"),
+        ]
+    )
+
+
+def test_conftest_explainer_only_explains_its_own_directory(pytester: pytest.Pytester) -> None:
+    pytester.mkpydir("a")
+    pytester.mkpydir("b")
+    (pytester.path / "a" / "conftest.py").write_text(SCOPED_EXPLAINER)
+    (pytester.path / "a" / "test_a.py").write_text(FAILING_TESTS)
+    (pytester.path / "b" / "test_b.py").write_text(FAILING_TESTS)
+
+    result = pytester.runpytest("-p", "no:cacheprovider", "-ra")
+
+    result.assert_outcomes(failed=4)
+    result.stdout.fnmatch_lines(
+        [
+            "FAILED a/test_a.py::test_plain_error - KeyError: 'features'",
+            "FAILED a/test_a.py::test_wrapped_call - pytest_shapes.ShapeMismatch: *",
+            "FAILED b/test_b.py::test_plain_error - KeyError: 'features'",
+            "FAILED b/test_b.py::test_wrapped_call - RuntimeError: the op blew up",
+        ]
+    )
+    assert result.stdout.str().count("explained in a/: KeyError") == 1
