@@ -95,21 +95,13 @@ def compare(
     if len(act) == len(exp) - 1:
         # a symbolic shape whose first dim is None already has its batch axis
         if fits(exp[1:], act) and not (act and act[0] is None):
-            fixed = (1, *act)
-            return result(
-                "missing-batch-axis",
-                "no batch axis",
-                f"add a batch axis: x[None, ...] or tf.expand_dims(x, 0) / np.expand_dims(x, 0)"
-                f"  # {actual_text} -> {format_shape(fixed)}",
-            )
+            return result("missing-batch-axis", "no batch axis", _batch_axis_hint(exp[0], act))
         for index in range(len(exp) - 1, 0, -1):  # typically the trailing channel/feature axis
             if fits(exp[:index] + exp[index + 1 :], act):
-                fixed = (*act[:index], _size(exp[index]), *act[index:])
-                code = "x[..., None]" if index == len(exp) - 1 else f"tf.expand_dims(x, axis={index})"
                 return result(
                     "missing-axis",
                     f"axis {index} of size {_show(exp[index])} is missing",
-                    f"add the axis: {code}  # {actual_text} -> {format_shape(fixed)}",
+                    _missing_axis_hint(exp, act, index),
                     axis=index,
                 )
     if len(act) == len(exp) + 1:
@@ -195,6 +187,41 @@ def _permutation(expected: Shape, actual: Shape) -> tuple[int, ...] | None:
     return best[1] if len(moved_sizes) > 1 else None
 
 
+def _batch_axis_hint(batch: Any, actual: Shape) -> str:
+    if isinstance(batch, int) and batch > 1:  # a model built with a fixed batch size
+        return (
+            f"the model takes batches of exactly {batch}: stack {batch} samples into one array "
+            f"(np.stack(samples) gives {format_shape((batch, *actual))}), or build the model without a fixed batch size"
+        )
+    return (
+        "add a batch axis: x[None, ...] or tf.expand_dims(x, 0) / np.expand_dims(x, 0)"
+        f"  # {format_shape(actual)} -> {format_shape((1, *actual))}"
+    )
+
+
+def _missing_axis_hint(expected: Shape, actual: Shape, index: int) -> str:
+    """A new axis has size 1: that fixes a missing axis of size 1 (or any size), not one of size 3."""
+    size = expected[index]
+    last = index == len(expected) - 1
+    if not isinstance(size, int) or size == 1:
+        fixed = (*actual[:index], 1, *actual[index:])
+        code = "x[..., None]" if last else f"tf.expand_dims(x, axis={index})"
+        return f"add the axis: {code}  # {format_shape(actual)} -> {format_shape(fixed)}"
+    if last:
+        fixed = (*actual, size)
+        return (
+            f"single-channel data for a {size}-channel model? repeat the channel: "
+            f"np.repeat(x[..., None], {size}, axis=-1)  # {format_shape(actual)} -> {format_shape(fixed)}; "
+            "or build the model for 1 channel"
+        )
+    sample = format_shape(expected[1:])
+    return (
+        f"each sample must be {sample}, with {size} entries along axis {index}: build them from the data "
+        f"(e.g. windows of {size} steps: keras.utils.timeseries_dataset_from_array(x, y, sequence_length={size})), "
+        f"or declare that axis without a size (None) in the model's Input and feed tf.expand_dims(x, axis={index})"
+    )
+
+
 def _size_hint(index: int, expected: Shape, actual: Shape, role: str) -> str:
     want, got = expected[index], actual[index]
     if role == "output":
@@ -211,12 +238,25 @@ def _size_hint(index: int, expected: Shape, actual: Shape, role: str) -> str:
 
 def _rank_hint(expected: Shape, actual: Shape, role: str) -> str:
     if len(actual) > len(expected) and len(expected) <= 2 and len(actual) >= 3:
-        return (
-            "the value kept spatial axes: add layers.Flatten() or layers.GlobalAveragePooling2D() before the Dense head"
-            if role == "output"
-            else f"flatten it: tf.reshape(x, (tf.shape(x)[0], -1))  # {format_shape(actual)} -> rank {len(expected)}"
-        )
-    return f"reshape the value to rank {len(expected)}: {format_dims(expected)}"
+        if role == "output":
+            return (
+                "the value kept spatial axes: add layers.Flatten() or layers.GlobalAveragePooling2D() "
+                "before the Dense head"
+            )
+        per_sample = _product(actual[1:])
+        if len(expected) == 2 and per_sample is not None and _dim_fits(expected[-1], per_sample):
+            flat = (actual[0], per_sample)
+            return f"flatten it: tf.reshape(x, (tf.shape(x)[0], -1))  # {format_shape(actual)} -> {format_shape(flat)}"
+    return f"reshape or select the data to rank {len(expected)}: {format_dims(expected)}"
+
+
+def _product(dims: Shape) -> int | None:
+    total = 1
+    for dim in dims:
+        if not isinstance(dim, int):
+            return None
+        total *= dim
+    return total
 
 
 def _binding_conflict(spec: Spec, actual: Shape, bindings: dict[str, Any]) -> tuple[str, int, Any, Any] | None:

@@ -51,7 +51,9 @@ CONTRACT_KINDS = {
             "input",
             "missing-axis",
             "axis 1 of size 5 is missing",
-            "add the axis: tf.expand_dims(x, axis=1)  # (4, 7, 3) -> (4, 5, 7, 3)",
+            "each sample must be (5, 7, 3), with 5 entries along axis 1: build them from the data "
+            "(e.g. windows of 5 steps: keras.utils.timeseries_dataset_from_array(x, y, sequence_length=5)), "
+            "or declare that axis without a size (None) in the model's Input and feed tf.expand_dims(x, axis=1)",
             id="missing-middle-axis",
         ),
         pytest.param(
@@ -211,7 +213,10 @@ def test_dropped_leading_axis_is_missing_batch_axis(shape, symbolic_batch):
     diagnosis = classify(parse(expected), shape[1:], "input of f")
 
     assert diagnosis.kind == "missing-batch-axis"
-    assert diagnosis.hint.startswith("add a batch axis: x[None, ...]")
+    if expected[0] is None or expected[0] <= 1:
+        assert diagnosis.hint.startswith("add a batch axis: x[None, ...]")
+    else:  # x[None] would make a batch of 1, which a fixed batch size refuses
+        assert diagnosis.hint.startswith(f"the model takes batches of exactly {expected[0]}: stack ")
 
 
 @given(distinct_sizes(2), st.data())

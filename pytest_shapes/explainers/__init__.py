@@ -31,6 +31,7 @@ FAMILIES = (
     "keras_structure",  # inputs that do not line up with a model's Inputs; weights that do not fit
     "targets",  # losses and metrics: predictions vs labels
     "signature",  # tf.function input signatures
+    "data",  # generators and tf.data datasets: what they yield vs what was declared or batched
     "tf_ops",  # TensorFlow ops and Keras op-level shape inference
 )
 # run once every link of the chain went through the hook: an outer error that names no
@@ -55,6 +56,24 @@ def explain(error: BaseException, context: ExplainContext, call_hook: ExplainHoo
             if diagnosis is not None:
                 return diagnosis
     return None
+
+
+def explain_text(type_name: str, text: str, *, from_framework: bool = True) -> Diagnosis | None:
+    """What the message alone tells (a recorded message, a pasted log): no model, no data, no traceback.
+
+    `type_name` is the error's class name as printed ("InvalidArgumentError", "ValueError");
+    `from_framework=False` for an error that user code raised.
+    """
+    error = _error_named(type_name)(text)
+    context = ExplainContext(
+        error, shape_of=lambda value: None, expected_input=lambda model: None, from_framework=from_framework
+    )
+    return explain(error, context, explain_link)
+
+
+def _error_named(type_name: str) -> type[BaseException]:
+    builtin = {"ValueError": ValueError, "TypeError": TypeError}.get(type_name)
+    return builtin or type(type_name, (Exception,), {})
 
 
 def explain_link(error: BaseException, context: ExplainContext) -> Diagnosis | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -52,6 +53,21 @@ class ExplainContext:
 
             found = self._messages[id(error)] = read(error, from_framework=self._from_framework)
         return found
+
+    def raised_in(self, code: re.Pattern[str]) -> bool:
+        """Whether a framework frame of the error's traceback (any link) is in a file or function `code` matches."""
+        from pytest_shapes.explainers.raise_site import in_framework
+
+        for link in chain(self.error):
+            tb = link.__traceback__
+            while tb is not None:
+                frame_code = tb.tb_frame.f_code
+                if in_framework(frame_code.co_filename) and (
+                    code.search(frame_code.co_filename) or code.search(frame_code.co_name)
+                ):
+                    return True
+                tb = tb.tb_next
+        return False
 
     @property
     def chain(self) -> list[BaseException]:

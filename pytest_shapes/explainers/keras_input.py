@@ -17,7 +17,8 @@ from pytest_shapes.classify import compare
 from pytest_shapes.diagnosis import Diagnosis
 from pytest_shapes.explainers.messages import SHAPE_PATTERN, Message, layer_name, parse_shape
 from pytest_shapes.explainers.rootcause import root_cause
-from pytest_shapes.explainers.table import row
+from pytest_shapes.explainers.table import Builder, row
+from pytest_shapes.spec import format_shape
 
 S = SHAPE_PATTERN
 
@@ -29,11 +30,71 @@ def _where(message: Message) -> tuple[str | None, str]:
 
 def _ndim(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     bound, want, found, shape_text = match.groups()
-    layer, where = _where(message)
     actual = parse_shape(shape_text) if shape_text else (None,) * int(found)
-    relation = {"min_": ">= ", "max_": "<= "}.get(bound or "", "")
-    diagnosis = compare((None,) * int(want), actual, where, expected_text=f"rank {relation}{want}")
+    if len(actual) != int(found):  # the shape was cut from the message: only the rank is known
+        actual = (None,) * int(found)
+    return _rank(message, int(want), {"min_": ">= ", "max_": "<= "}.get(bound or "", ""), actual)
+
+
+def _rank_claim(relation: str) -> Builder:
+    """A builder for messages that give the rank a layer or op wants, then the shape it got."""
+
+    def build(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+        return _rank(message, int(match.group(1)), relation, parse_shape(match.group(2)))
+
+    return build
+
+
+def _rank(message: Message, want: int, relation: str, actual: tuple[Any, ...]) -> Diagnosis:
+    """A rank error at one layer: what the sizes say, and no more (the facts may say more in `refine`)."""
+    layer, where = _where(message)
+    expected_text = f"rank {relation}{want}"
+    if len(actual) > want and relation != ">= ":
+        return _located(_too_many_axes(where, expected_text, want, actual), layer)
+    concrete = all(dim is not None for dim in actual)
+    if len(actual) == want - 1 and len(actual) >= 2 and concrete:
+        op = re.search(r"\[Op:(\w+)\]", message.text)  # a TensorFlow op's error names the op, not a layer
+        image = _IMAGE_LAYER.search(message.layer or layer or (op.group(1) if op else "")) is not None
+        if not (image and actual[-1] <= 4):  # a trailing 1-4 into an image layer is a channel axis: one sample
+            # (8, 10) into an LSTM, (2, 8, 16, 16) into a Conv3D: one sample without its batch axis, or a
+            # batch without its last (time/feature/channel) axis; the message cannot tell which
+            return _located(_batch_or_last_axis(where, expected_text, actual), layer)
+    diagnosis = compare((None,) * want, actual, where, expected_text=expected_text)
     return _symbolic_hint(_located(diagnosis, layer))
+
+
+_IMAGE_LAYER = re.compile(r"(?i)conv_?[23]d|pool|depthwise|separable|up_?sampling|cropping|zero_?padding|conv_?lstm")
+
+
+def _batch_or_last_axis(where: str, expected_text: str, actual: tuple[Any, ...]) -> Diagnosis:
+    shown = format_shape(actual)
+    return Diagnosis(
+        "rank-mismatch",
+        f"{where}: expected {expected_text}, got {shown}",
+        hint=(
+            f"one sample? add the batch axis: x[None, ...] (gives {format_shape((1, *actual))}); "
+            f"a batch of {actual[0]}? each sample lacks its last axis (time steps, features or channels): "
+            f"x[..., None] (gives {format_shape((*actual, 1))}) for one per sample"
+        ),
+        expected=expected_text,
+        actual=shown,
+    )
+
+
+def _too_many_axes(where: str, expected_text: str, want: int, actual: tuple[Any, ...]) -> Diagnosis:
+    concrete = bool(actual) and all(dim is not None for dim in actual)
+    shown = format_shape(actual) if any(dim is not None for dim in actual) else f"rank {len(actual)}"
+    return Diagnosis(
+        # data with one axis too many has an extra axis; a model graph whose layer gets too many is a rank problem
+        "extra-axis" if concrete and len(actual) == want + 1 else "rank-mismatch",
+        f"{where}: expected {expected_text}, got {shown}",
+        hint=(
+            f"the layer takes rank {want}: remove the extra axes before it (layers.Flatten(), a global pooling "
+            "layer of the right dimension, or return_sequences=False on the RNN before it), or feed data of that rank"
+        ),
+        expected=expected_text,
+        actual=shown,
+    )
 
 
 def _axis(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
@@ -53,6 +114,9 @@ def _shape_pair(match: re.Match[str], message: Message, context: Any) -> Diagnos
 
 ROWS = (
     row(rf"expected (min_|max_)?ndim=(\d+), found ndim=(\d+)\.?(?:\s*Full shape received: ({S}))?", _ndim),
+    row(rf"should be passed an `input_shape ?` with at least (\d+) dimensions, received: ({S})", _rank_claim(">= ")),
+    row(rf"Inputs(?: to `\w+`)? should have rank (\d+)\. Received input_shape=({S})", _rank_claim("")),
+    row(rf"(?:convolution )?input must be (\d)-dimensional:? ?({S})", _rank_claim("")),
     row(rf"expected axis (-?\d+) of input shape to have value (\d+),? but received input with shape ({S})", _axis),
     row(rf"[Ee]xpected shape=?\s*({S}),? (?:found shape=|but input has incompatible shape )({S})", _shape_pair),
 )

@@ -11,10 +11,13 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
 _NUMPY_VALUE = re.compile(r",?\s*numpy=\s*(?:array\(\[\.\.\.\][^)]*\)|b?'[^']*'|[-+\w.]+)")
 # (None, 64) / (64,) / () / [32,64] / [?,64] / TensorShape([None, 64])
 # a bracket right after a name is an index (In[0], values[1]), not a shape
-SHAPE_PATTERN = r"\((?:\s*(?:None|\d+)\s*,?)*\)|(?<!\w)\[(?:\s*(?:None|\?|-?\d+)\s*,?)*\]"
+# (and a parenthesis right after a name is a call: `compute_output_shape()`)
+SHAPE_PATTERN = r"(?<![\w`])\((?:\s*(?:None|\d+)\s*,?)*\)|(?<!\w)\[(?:\s*(?:None|\?|-?\d+)\s*,?)*\]"
 _SHAPE = re.compile(SHAPE_PATTERN)
 _DIM = re.compile(r"None|\?|-?\d+")
 _CONTENT_HINTS = re.compile(r"\d\.|\d\s+-?\d|\.\.\.|nan|inf|\n|b'|'\s+'", re.IGNORECASE)
+# `[input_size: 1, effective_filter_size: 3]`, `[T=DT_FLOAT, adj_y=true]`: an op's attributes, not tensor contents
+_ATTRIBUTES = re.compile(r"^(?:\s*[A-Za-z_]\w*(?:: |=)[\w.\"-]+,?)+\s*$")
 
 # the cost of reading a message is linear in its length; past this only its head is read
 MAX_TEXT = 20_000
@@ -31,12 +34,17 @@ _CALL_CONTEXT = re.compile(
     r"Exception encountered when calling (?:layer [\"'](?P<name>[^\"']+)[\"'] \(type (?P<type>\w+)\)|(?P<cls>[\w.]+)\.call\(\))\.?"
 )
 _ARGUMENTS = re.compile(r"(?:Call arguments|Arguments) received by [^\n]*:(?:\n[ \t]*•[^\n]*)*")
+_TENSOR_REPR = re.compile(
+    r"<?(?:tf\.Tensor|Tensor|KerasTensor|TensorSpec|EagerTensor|tf\.RaggedTensor)\((?:[^()]|\([^()]*\))*\)>?"
+    r"|<tf\.(?:Tensor|Variable)[^<>]*>"
+)
 _RECEIVED_INPUT = re.compile(r"(?:inputs|x)=tf\.Tensor\(shape=(\([^)]*\))")
 
 # errors whose subject is a value, a resource or a configuration, whatever shapes their text shows
 _NOT_ABOUT_SHAPES = re.compile(
     r"is not in \[|does not index into|indices\[|out of (?:range|bounds)|outside the valid range|label value|"
-    r"\bNaN\b|\bInf\b|did not hold|Condition x|OOM when allocating|out of memory|Resource ?[Ee]xhausted|"
+    r"\bNaN\b|\bInf\b|did not hold|Condition x|to be true\. Summarized data|OOM when allocating|out of memory|"
+    r"Resource ?[Ee]xhausted|out-of-bounds|"
     r"No such file|not found|Could not interpret|Unknown (?:loss|optimizer|activation|metric)|"
     r"Unrecognized keyword|End of sequence|must be (?:positive|non-negative|greater than)",
 )
@@ -53,7 +61,7 @@ class Message:
     a resource or a configuration.
     """
 
-    __slots__ = ("about_shapes", "from_framework", "layer", "received", "text", "type_name")
+    __slots__ = ("about_shapes", "from_framework", "layer", "prose", "received", "text", "type_name")
 
     def __init__(self, type_name: str, raw: str, *, from_framework: bool, shape_error_type: bool = True):
         self.type_name = type_name
@@ -65,6 +73,8 @@ class Message:
         if context is not None:
             cleaned = cleaned[: context.start()] + cleaned[context.end() :]
         self.text = _ARGUMENTS.sub("", cleaned).strip()
+        # the sentences without the reprs of the tensors they mention: `shape=(2,)` in a repr is no subject
+        self.prose = _TENSOR_REPR.sub("<tensor>", self.text)
         self.from_framework = from_framework
         self.about_shapes = from_framework and shape_error_type and not _NOT_ABOUT_SHAPES.search(self.text)
 
@@ -107,7 +117,9 @@ def strip_tensor_contents(text: str) -> str:
         if end is not None:
             inner = text[i + 1 : end]
             # `len(inner) > 40` first: a long span is skipped whole, so no character is scanned twice
-            if len(inner) > 40 or "[" in inner or _CONTENT_HINTS.search(inner):
+            if (len(inner) > 40 or "[" in inner or _CONTENT_HINTS.search(inner)) and not (
+                len(inner) <= 200 and _ATTRIBUTES.match(inner)
+            ):
                 out.append("[...]")
                 i = end + 1
                 continue

@@ -26,7 +26,7 @@ def raised_by_framework(error: BaseException) -> bool:
     if last is None:
         return False  # never raised: nobody's error
     code = last.tb_frame.f_code
-    if _in_framework(code.co_filename):
+    if in_framework(code.co_filename):
         return True
     return not _raises_in_frame(code.co_code, last.tb_lasti)
 
@@ -42,7 +42,7 @@ def _raises_in_frame(bytecode: bytes, offset: int) -> bool:
     return 0 <= offset < len(bytecode) and bytecode[offset] == _RAISE
 
 
-def _in_framework(filename: str) -> bool:
+def in_framework(filename: str) -> bool:
     return any(filename.startswith(directory) for directory in _framework_dirs())
 
 

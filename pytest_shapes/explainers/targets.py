@@ -24,7 +24,7 @@ _LABEL_OPERAND = re.compile(r"IteratorGetNext|^data|y_true|labels?\b")
 def _pair(order: str, sparse: bool | None) -> Builder:
     """A builder for a message that shows both shapes: `order` "lp" is labels first, "pl" predictions first."""
 
-    def build(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    def build(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
         first, second = parse_shape(match.group(1)), parse_shape(match.group(2))
         labels, predictions = (first, second) if order == "lp" else (second, first)
         return explain_targets(labels, predictions, sparse)
@@ -32,7 +32,21 @@ def _pair(order: str, sparse: bool | None) -> Builder:
     return build
 
 
-def _loss_node(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+_LOSS_CODE = re.compile(rf"(?i)losses?\.py|metrics?|{LOSS_NAMES}")
+
+
+def _in_a_loss(build: Builder) -> Builder:
+    """`build`, for a message raised inside a loss or metric (its text or its traceback says so)."""
+
+    def in_a_loss(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+        if _LOSS_CODE.search(message.text) or context.raised_in(_LOSS_CODE):
+            return build(match, message, context)
+        return None
+
+    return in_a_loss
+
+
+def _loss_node(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
     # Sub(labels, predictions) in Keras 3, SquaredDifference(predictions, labels) in Keras 2
     first, second = parse_shape(match.group(3)), parse_shape(match.group(4))
     labels_first = not _LABEL_OPERAND.search(match.group(2))  # the second operand is the labels: "pl"
@@ -40,7 +54,49 @@ def _loss_node(match: re.Match[str], message: Message, context: Any) -> Diagnosi
     return explain_targets(labels, predictions, None)
 
 
+def _unordered(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """Two shapes in a loss, in an order that depends on the loss and the Keras version."""
+    first, second = parse_shape(match.group(1)), parse_shape(match.group(2))
+    output = _output_shape(context.model)
+    if output is not None and len(first) == len(output) != len(second):
+        return explain_targets(second, first, None)
+    if output is not None and len(second) == len(output) != len(first):
+        return explain_targets(first, second, None)
+    if output is not None and first[1:] == tuple(output[1:]) != second[1:]:
+        return explain_targets(second, first, None)
+    if output is not None and second[1:] == tuple(output[1:]) != first[1:]:
+        return explain_targets(first, second, None)
+    if first == second:
+        return None
+    return Diagnosis(
+        "target-mismatch",
+        f"loss/metric: the labels and the predictions have shapes {format_shape(first)} and {format_shape(second)}",
+        hint="give the labels the shape of the model's output: check the last layer's units and the label encoding",
+        expected=format_shape(first),
+        actual=format_shape(second),
+    )
+
+
+def _output_shape(model: Any) -> tuple[Any, ...] | None:
+    try:
+        shape = model.outputs[0].shape if model is not None else None
+    except (AttributeError, IndexError, TypeError, ValueError):
+        return None
+    if shape is None:
+        return None
+    return tuple(shape.as_list()) if hasattr(shape, "as_list") else tuple(shape)
+
+
 def _cardinality(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    x_sizes = {size.strip() for size in match.group(1).split(",") if size.strip()}
+    if len(x_sizes) > 1:
+        return Diagnosis(
+            "size-mismatch",
+            f"the inputs have different numbers of samples: x {match.group(1).strip()}",
+            hint="give every input array the same number of samples (slice them with the same indices)",
+            expected="one number of samples",
+            actual=match.group(1).strip(),
+        )
     return Diagnosis(
         "target-mismatch",
         f"x and y have different numbers of samples: x {match.group(1).strip()}, y {match.group(2).strip()}",
@@ -69,7 +125,7 @@ ROWS = (
         _pair("lp", True),
     ),
     # legacy Keras 2 / TensorFlow
-    row(rf"Shapes ({S}) and ({S}) are incompatible", _pair("lp", None)),
+    row(rf"Shapes ({S}) and ({S}) are incompatible", _in_a_loss(_pair("lp", None))),
     row(
         rf"logits and labels must have the same first dimension, got logits shape ({S}) and labels shape ({S})",
         _pair("pl", True),
@@ -82,6 +138,8 @@ ROWS = (
         _loss_node,
         re.S,
     ),
+    # an element-wise op inside a loss or metric (graph node names say which): Sub, SquaredDifference, Mul ...
+    row(rf"Incompatible shapes: ({S}) vs\. ({S})", _in_a_loss(_unordered)),
     row(r"Data cardinality is ambiguous.*?'?x'? sizes: ([\d, ]+).*?'?y'? sizes: ([\d, ]+)", _cardinality, re.S),
 )
 
@@ -91,64 +149,93 @@ def refine(symptom: Diagnosis, message: Message, context: Any) -> Diagnosis:
     return symptom
 
 
-def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], sparse: bool | None) -> Diagnosis:
+def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], sparse: bool | None) -> Diagnosis | None:
+    """The root cause of labels that do not fit the predictions; `sparse`: the loss wants class ids (None: unknown)."""
     shown = f"labels {format_shape(labels)} vs predictions {format_shape(predictions)}"
-    kind = "target-mismatch"
-    if len(predictions) >= 3 and len(predictions) > len(labels):
-        kind = "rank-mismatch"
-        hint = (
-            "the classifier head kept its spatial axes: add layers.Flatten() or "
-            "layers.GlobalAveragePooling2D() before the final Dense layer"
-        )
-        detail = f"the model outputs rank {len(predictions)} per batch, the labels are rank {len(labels)}"
-    elif sparse is True and _flattened_spatial(labels, predictions):
-        kind = "rank-mismatch"
-        hint = (
-            "the classifier head kept its spatial axes (the loss flattened them into the batch): add layers.Flatten() "
-            "or layers.GlobalAveragePooling2D() before the final Dense layer"
-        )
-        detail = f"{predictions[0]} predictions for {labels[0]} labels"
-    elif _is_class_ids(labels, predictions) and sparse is not True:
-        classes = predictions[-1]
+    classes = predictions[-1] if predictions else None
+    expected, kind = format_shape(predictions), "target-mismatch"
+    if labels == predictions and not (sparse and len(labels) >= 2 and classes not in (1, None)):
+        return _no_class_axis(labels) if sparse else None  # equal shapes: the shapes are not what is wrong
+    if sparse is not True and _are_class_ids(labels, predictions):
         hint = (
             "the labels are integer class ids: use loss='sparse_categorical_crossentropy', "
             f"or one-hot them: y = keras.utils.to_categorical(y, {classes})"
         )
         detail = "integer class ids given to a loss that expects one-hot labels"
     elif (
-        sparse is True
-        and len(labels) == len(predictions)
-        and labels[-1] == predictions[-1]
-        and labels[-1] not in (1, None)
+        sparse is True and len(labels) == len(predictions) >= 2 and labels[:-1] == predictions[:-1] and labels[-1] == 1
     ):
+        hint = "the class ids carry a trailing axis of size 1: squeeze it, y = tf.squeeze(y, axis=-1)"
+        detail = "class ids of the wrong rank"
+        expected = f"{format_shape(predictions[:-1])} class ids"
+    elif sparse is True and len(labels) == len(predictions) and labels[-1] == classes and classes not in (1, None):
         hint = "the labels are one-hot: use loss='categorical_crossentropy', or pass class ids: y = y.argmax(axis=-1)"
         detail = "one-hot labels given to a sparse loss that expects class ids"
-    elif (
-        sparse is True
-        and len(labels) == 1
-        and len(predictions) == 2
-        and labels[0] is not None
-        and predictions[0] is not None
-        and labels[0] == predictions[0] * predictions[1]
-    ):
+        expected = f"{format_shape(predictions[:-1])} class ids"
+    elif sparse is True and _flattened_one_hot(labels, predictions):
         hint = "the labels are one-hot (flattened): use loss='categorical_crossentropy', or pass class ids: y = y.argmax(axis=-1)"
         detail = "one-hot labels given to a sparse loss that expects class ids"
+        expected = f"{format_shape(predictions[:-1])} class ids"
+    elif _head_kept_spatial_axes(labels, predictions, sparse):
+        kind = "rank-mismatch"
+        hint = (
+            "the classifier head kept its spatial axes: add layers.Flatten() or "
+            "layers.GlobalAveragePooling2D() before the final Dense layer"
+        )
+        detail = f"the model outputs rank {len(predictions)} per batch, the labels are rank {len(labels)}"
+        if len(predictions) < 3:
+            detail = f"{predictions[0]} predictions for {labels[0]} labels (the loss flattened the spatial axes)"
     elif labels and predictions and labels[0] not in (None, predictions[0]) and predictions[0] is not None:
         hint = f"labels and inputs must have the same number of samples ({labels[0]} vs {predictions[0]}): check the split/slicing of x and y"
         detail = "different numbers of samples"
-    else:
-        units = labels[-1] if labels else None
+    elif len(labels) == len(predictions) and labels[1:-1] == predictions[1:-1]:
+        units = labels[-1]
         hint = (
-            f"the labels have {units} values per sample but the model outputs {predictions[-1] if predictions else '?'}: "
+            f"the labels have {units} values per sample but the model outputs {classes}: "
             f"make the last layer Dense({units}) (with the loss that fits the labels), or fix the label encoding"
         )
         detail = "the model's output does not match the labels"
+    else:
+        hint = f"bring the labels to the predictions' shape {format_shape(predictions)}: check how y was built and the loss"
+        detail = "the model's output does not match the labels"
     return Diagnosis(
-        kind,
-        f"loss/metric: {shown} ({detail})",
-        hint=hint,
-        expected=format_shape(predictions),
-        actual=format_shape(labels),
+        kind, f"loss/metric: {shown} ({detail})", hint=hint, expected=expected, actual=format_shape(labels)
+    )
+
+
+def _head_kept_spatial_axes(labels: tuple[Any, ...], predictions: tuple[Any, ...], sparse: bool | None) -> bool:
+    if len(predictions) >= 3 and len(predictions) > len(labels):
+        return True
+    return sparse is True and _flattened_spatial(labels, predictions)
+
+
+def _no_class_axis(shape: tuple[Any, ...]) -> Diagnosis:
+    return Diagnosis(
+        "target-mismatch",
+        f"loss/metric: predictions {format_shape(shape)} have no class axis, which a sparse categorical loss needs",
+        hint="end the model with Dense(n_classes) so it predicts (batch, n_classes); for a single yes/no output "
+        "use loss='binary_crossentropy'",
+        expected="(batch, classes)",
+        actual=format_shape(shape),
+    )
+
+
+def _are_class_ids(labels: tuple[Any, ...], predictions: tuple[Any, ...]) -> bool:
+    """(N,) or (N, 1) labels against (N, C) predictions, (N, T) against (N, T, C): one class id per prediction."""
+    if len(predictions) < 2 or predictions[-1] in (1, None):
+        return False
+    return labels in (predictions[:-1], (*predictions[:-1], 1))
+
+
+def _flattened_one_hot(labels: tuple[Any, ...], predictions: tuple[Any, ...]) -> bool:
+    """Keras 2 sparse losses flatten one-hot (N, C) labels to (N*C,)."""
+    return (
+        len(labels) == 1
+        and len(predictions) == 2
+        and labels[0] is not None
+        and predictions[0] is not None
+        and predictions[1] is not None
+        and labels[0] == predictions[0] * predictions[1]
     )
 
 
@@ -157,13 +244,6 @@ def _flattened_spatial(labels: tuple[Any, ...], predictions: tuple[Any, ...]) ->
     if len(labels) != 1 or not predictions or not isinstance(labels[0], int) or not isinstance(predictions[0], int):
         return False
     return predictions[0] > labels[0] > 0 and predictions[0] % labels[0] == 0
-
-
-def _is_class_ids(labels: tuple[Any, ...], predictions: tuple[Any, ...]) -> bool:
-    """(N,) or (N, 1) labels against (N, C) predictions with C > 1."""
-    if len(predictions) != 2 or predictions[-1] in (1, None):
-        return False
-    return len(labels) == 1 or (len(labels) == 2 and labels[-1] == 1)
 
 
 def _output_layer(model: Any) -> str | None:

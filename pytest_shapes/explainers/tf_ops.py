@@ -20,7 +20,7 @@ from pytest_shapes.spec import format_shape
 S = SHAPE_PATTERN
 
 _ELEMENTWISE_NODES = re.compile(
-    r"= (?:AddV2|Add|Sub|Mul|RealDiv|Div|FloorDiv|Maximum|Minimum|Pow|SquaredDifference|BiasAdd|Select\w*)\["
+    r"= (?:AddV2|Add|Sub|Mul|RealDiv|Div|FloorDiv|Maximum|Minimum|Pow|SquaredDifference|Select\w*)\["
 )
 _MATMUL_NODES = re.compile(r"= (?:MatMul|BatchMatMul\w*)\[")
 
@@ -61,6 +61,15 @@ def _matmul_ranks(match: re.Match[str], message: Message, context: Any) -> Diagn
 
 def matmul_ranks(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
     vector, other = (a, "first") if len(a) < len(b) else (b, "second")
+    if len(vector) != 1:  # both are matrices: a batched product against a plain matrix
+        return Diagnosis(
+            "rank-mismatch",
+            f"matrix product {format_shape(a)} @ {format_shape(b)}: the operands' ranks differ ({len(a)} vs {len(b)})",
+            hint="contract the last axis explicitly: tf.tensordot(a, b, axes=1) or tf.einsum('...ij,jk->...ik', a, b); "
+            "or give both operands the same rank",
+            expected=f"rank {max(len(a), len(b))}",
+            actual=format_shape(vector),
+        )
     fixed = (1, *vector) if other == "first" else (*vector, 1)
     code = "tf.expand_dims(a, 0)" if other == "first" else "tf.expand_dims(b, -1)"
     return Diagnosis(
@@ -74,12 +83,31 @@ def matmul_ranks(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
 
 
 def _graph_binary(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
-    node, a, b = match.group(1), parse_shape(match.group(2)), parse_shape(match.group(3))
+    sizes = {int(match.group(1)), int(match.group(2))}
+    node, a, b = match.group(3), parse_shape(match.group(4)), parse_shape(match.group(5))
     if _MATMUL_NODES.search(node):
-        return matmul(a, b, transpose_b="transpose_b=true" in node)
+        transpose_b = re.search(r"(?:transpose_b|adj_y)=true", node) is not None
+        inner = {a[-1], b[-1] if transpose_b else b[-2] if len(b) >= 2 else b[-1]}
+        if sizes != inner and sizes <= {*a[:-2], *b[:-2]}:
+            return broadcast(a[:-2], b[:-2])  # the batch axes of a batched product differ
+        return matmul(a, b, transpose_b=transpose_b)
+    if re.search(r"= BiasAdd\w*\[", node):
+        return _bias(a, b)
     if _ELEMENTWISE_NODES.search(node):
         return broadcast(a, b)
     return None
+
+
+def _bias(value: tuple[Any, ...], bias: tuple[Any, ...]) -> Diagnosis:
+    return Diagnosis(
+        "size-mismatch",
+        f"bias add: the bias has {bias[-1] if bias else '?'} entries but the input's last axis is {value[-1] if value else '?'}",
+        hint="the layer was built for another number of features/channels: rebuild it for the input, "
+        "or check which layer feeds it",
+        expected=format_shape(value[-1:]),
+        actual=format_shape(bias),
+        axis=-1,
+    )
 
 
 # -- broadcasting --------------------------------------------------------------
@@ -97,14 +125,24 @@ def broadcast(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
         rank - 1,
     )
     shown = f"{format_shape(a)} and {format_shape(b)}"
+    size_a, size_b = pa[axis], pb[axis]
+    if axis == rank - 1:
+        hint = (
+            f"make axis {axis} (features/channels) agree, {size_a} vs {size_b}: for a residual/skip connection "
+            f"project one branch to the other's size, e.g. layers.Dense({size_a}) (or a 1x1 Conv with {size_a} "
+            f"filters) on the {size_b}-wide branch, or layers.Dense({size_b}) on the {size_a}-wide one; "
+            "or reshape one operand so the axis is 1"
+        )
+    else:
+        hint = (
+            f"make axis {axis} agree, {size_a} vs {size_b}: if one branch of a residual/skip connection was "
+            "downsampled (a stride, pooling or padding='valid') and the other not, downsample both the same way "
+            "(e.g. strides on the shortcut's 1x1 Conv, or padding='same'); or reshape one operand so the axis is 1"
+        )
     return Diagnosis(
         "broadcast-incompatible",
-        f"element-wise op on {shown}: axis {axis} is {pa[axis]} vs {pb[axis]} (sizes must match or be 1)",
-        hint=(
-            f"make axis {axis} agree: for a residual/skip connection project the shortcut to {pa[axis]} "
-            f"features (e.g. layers.Dense({pa[axis]}) or a 1x1 Conv) before adding; "
-            "or reshape one operand so the axis is 1"
-        ),
+        f"element-wise op on {shown}: axis {axis} is {size_a} vs {size_b} (sizes must match or be 1)",
+        hint=hint,
         expected=format_shape(a),
         actual=format_shape(b),
         axis=axis,
@@ -147,6 +185,18 @@ def _reshape_keras(match: re.Match[str], message: Message, context: Any) -> Diag
     source, target = parse_shape(match.group(1)), parse_shape(match.group(2))
     have = _product(source)
     want = _product(target)
+    if len(target) > 1 and _product(target[1:]) == have and target[0] not in (None, 1):
+        # Reshape's target is per sample: a batch size written into it is an axis too many
+        per_sample = format_shape(target[1:])
+        return Diagnosis(
+            "extra-axis",
+            f"Reshape{format_shape(target)} on per-sample shape {format_shape(source)}: the target shape includes "
+            f"a batch size ({target[0]}); Keras' Reshape takes one sample's shape",
+            hint=f"drop the batch size from the target: layers.Reshape({per_sample})",
+            expected=per_sample,
+            actual=format_shape(target),
+            axis=0,
+        )
     diagnosis = _reshape(have, f"{format_shape(target)} has {want} elements per sample", format_shape(target))
     diagnosis.message = f"Reshape{format_shape(target)} on per-sample shape {format_shape(source)}: {have} elements cannot become {want}"
     diagnosis.actual = format_shape(source)
@@ -179,7 +229,9 @@ def _conv_negative(match: re.Match[str], message: Message, context: Any) -> Diag
     return spatial(f"a window of {match.group(3)} does not fit in {match.group(2)} (output size {match.group(1)})")
 
 
-def _conv_graph(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+def _conv_graph(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    if not re.search(r"(?i)conv|pool", match.group(0)):
+        return None  # a Slice or another op: not a window that does not fit
     window, size = match.group(1), match.group(2)
     return spatial(f"a window of {window} does not fit in {size}", format_shape(parse_shape(match.group(3))))
 
@@ -284,6 +336,20 @@ def _matmul_pair(match: re.Match[str], message: Message, context: Any) -> Diagno
     return matmul(parse_shape(match.group(1)), parse_shape(match.group(2)))
 
 
+def _dot_axes(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    size_a, axis_a, size_b, axis_b = match.group(1), match.group(2), match.group(3), match.group(4)
+    a, b = parse_shape(match.group(5)), parse_shape(match.group(6))
+    return Diagnosis(
+        "matmul-incompatible",
+        f"layers.Dot on {format_shape(a)} and {format_shape(b)}: it contracts axis {axis_a} (size {size_a}) "
+        f"with axis {axis_b} (size {size_b})",
+        hint="the contracted axes must have the same size: choose them with layers.Dot(axes=...), "
+        f"or project one input first (e.g. layers.Dense({size_a}) on the second)",
+        expected=f"axis {axis_b} of size {size_a}",
+        actual=format_shape(b),
+    )
+
+
 def _matmul_from_operands(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
     """A shapeless message made whole with the op's arguments, when the traceback still has them."""
     operands = context.op_operand_shapes
@@ -300,11 +366,15 @@ ROWS = (
     row(rf"Matrix size-incompatible: In\[0\]: ({S}), In\[1\]: ({S})", _matmul_pair),
     row(rf"In\[0\] and In\[1\] has different ndims: ({S}) vs\. ({S})", _matmul_ranks),
     row(r"In\[(\d)\] ndims must be >= 2: (\d+)", _matmul_ranks_single),
+    row(
+        rf"Incompatible input shapes: axis values (\d+) \(at axis (\d+)\) != (\d+) \(at axis (\d+)\)\. Full input shapes: ({S}), ({S})",
+        _dot_axes,
+    ),
     # oneDNN kernels (TensorFlow's default on recent x86 CPUs) name no shapes: the op's arguments do
     row(r"In\[(\d)\] ndims must be >= 2(?!:)", _matmul_from_operands),
     # graph-mode shape inference of binary ops: the node says which op
     row(
-        rf"Dimensions must be equal, but are \d+ and \d+ for '(.*?)' with input shapes: ({S}), ({S})",
+        rf"Dimensions must be equal, but are (\d+) and (\d+) for '(.*?)' with input shapes: ({S}), ({S})",
         _graph_binary,
         re.S,
     ),

@@ -1,0 +1,58 @@
+"""Data pipelines: what a generator or a `tf.data` dataset yields against what was declared or batched.
+
+- ``generator` yielded an element of shape (28, 28) where an element of shape (28, 28, 1) was expected``
+  (`Dataset.from_generator` and its `output_signature`; the text may sit deep in a graph error)
+- ``Cannot batch tensors with different shapes in component 0. First element had shape [3] and element 1 had shape [5]``
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pytest_shapes.classify import compare
+from pytest_shapes.diagnosis import Diagnosis
+from pytest_shapes.explainers.messages import SHAPE_PATTERN, Message, parse_shape
+from pytest_shapes.explainers.rootcause import root_cause
+from pytest_shapes.explainers.table import row
+from pytest_shapes.spec import format_shape
+
+S = SHAPE_PATTERN
+
+
+def _generator_shape(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    actual, declared = parse_shape(match.group(1)), parse_shape(match.group(2))
+    diagnosis = compare(declared, actual, "element yielded by the generator of Dataset.from_generator")
+    diagnosis.hint = (
+        f"the generator yields {format_shape(actual)} but its output_signature declares {format_shape(declared)}: "
+        "make the generator yield the declared shape, or fix the tf.TensorSpec in output_signature"
+        + ("; yield one sample at a time and batch the dataset: .batch(32)" if len(declared) == len(actual) + 1 else "")
+    )
+    return diagnosis
+
+
+def _batch_ragged(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    first, other = parse_shape(match.group(2)), parse_shape(match.group(4))
+    return Diagnosis(
+        "size-mismatch",
+        f"dataset.batch(): element {match.group(3)} has shape {format_shape(other)}, the first {format_shape(first)} "
+        f"(component {match.group(1)}): elements of different lengths cannot be stacked",
+        hint="pad them to one length: dataset.padded_batch(32) (or ragged_batch); or cut/pad each element first",
+        expected=format_shape(first),
+        actual=format_shape(other),
+    )
+
+
+ROWS = (
+    row(
+        rf"`generator` yielded an element of shape ({S}) where an element of shape ({S}) was expected", _generator_shape
+    ),
+    row(
+        rf"Cannot batch tensors with different shapes in component (\d+)\. First element had shape ({S}) and element (\d+) had shape ({S})",
+        _batch_ragged,
+    ),
+)
+
+
+def refine(symptom: Diagnosis, message: Message, context: Any) -> Diagnosis:
+    return root_cause(symptom, context) or symptom
