@@ -112,6 +112,16 @@ def compare(
             fixed = act[:index] + act[index + 1 :]
             if act[index] == 1:
                 hint = f"drop the size-1 axis: tf.squeeze(x, axis={index})  # {actual_text} -> {format_shape(fixed)}"
+            elif index == 0 and act[0] is None and len(act) > 1 and act[1] is None:
+                hint = (
+                    "the data has two batch axes (a tf.data dataset batched twice?): "
+                    "remove one .batch(...), or call .unbatch() first"
+                )
+            elif role == "input" and index == len(act) - 1:
+                hint = (
+                    f"a one-hot (or probability) axis of {act[index]} where ids are expected? take the ids: "
+                    f"np.argmax(x, axis=-1)  # {actual_text} -> {format_shape(fixed)}"
+                )
             elif role == "input" and index == 0:
                 hint = (
                     f"the value carries an extra leading axis of size {act[0]}: pass it one item at a time, "
@@ -133,11 +143,12 @@ def compare(
                 f"transpose: tf.transpose(x, perm={perm}) or np.transpose(x, {tuple(perm)})"
                 f"  # {actual_text} -> {format_shape(fixed)}",
             )
-        index = next(i for i in range(len(exp)) if not _dim_fits(exp[i], act[i]))
+        differing = [i for i in range(len(exp)) if not _dim_fits(exp[i], act[i])]
+        index = differing[0]
         return result(
             "size-mismatch",
             f"axis {index}: expected {_show(exp[index])}, got {act[index]}",
-            _size_hint(index, exp, act, role),
+            _size_hint(differing, exp, act, role),
             axis=index,
         )
     return result("rank-mismatch", f"rank {len(exp)} expected, got rank {len(act)}", _rank_hint(exp, act, role))
@@ -222,17 +233,36 @@ def _missing_axis_hint(expected: Shape, actual: Shape, index: int) -> str:
     )
 
 
-def _size_hint(index: int, expected: Shape, actual: Shape, role: str) -> str:
+def _size_hint(differing: list[int], expected: Shape, actual: Shape, role: str) -> str:
+    index = differing[0]
     want, got = expected[index], actual[index]
+    last = len(expected) - 1
     if role == "output":
         return (
             f"the model produces {got} on axis {index} where {want} is expected: check the last layer's units/filters"
         )
-    if index == len(expected) - 1:
+    if len(expected) == 4 and set(differing) <= {1, 2} and all(isinstance(expected[i], int) for i in (1, 2)):
+        # (N, H, W, C) images of another resolution
+        fixed = (actual[0], expected[1], expected[2], actual[3])
+        return (
+            f"resize the images: tf.image.resize(x, ({expected[1]}, {expected[2]}))"
+            f"  # {format_shape(actual)} -> {format_shape(fixed)}; or build the model for that size"
+        )
+    if differing == [last] and len(expected) >= 3 and got == 1 and isinstance(want, int):
+        fixed = (*actual[:-1], want)
+        return (
+            f"single-channel (grayscale) data for a {want}-channel model: repeat the channel: "
+            f"np.repeat(x, {want}, axis=-1)  # {format_shape(actual)} -> {format_shape(fixed)}; "
+            "or build the model for 1 channel"
+        )
+    if differing == [last]:
         return (
             f"the last axis (features/channels) has {got} where {want} are expected: "
             "check for a dropped or extra feature column, or build the model for the data"
         )
+    if len(differing) > 1:
+        axes = ", ".join(str(i) for i in differing)
+        return f"axes {axes} differ from {format_dims(expected)}: resize or crop the data, or build the model for it"
     return f"make axis {index} {want} long (resize or crop the data), or build the model for size {got}"
 
 

@@ -33,6 +33,7 @@ if HAVE_NUMPY:
         transpose=lambda x, perm: np.transpose(x, perm),
         reshape=lambda x, shape: np.reshape(x, tuple(int(d) for d in shape)),
         shape=lambda x: np.array(x.shape),
+        image=SimpleNamespace(resize=lambda x, size: np.zeros((*x.shape[:-3], *size, x.shape[-1]), x.dtype)),
         matmul=lambda a, b, transpose_a=False, transpose_b=False: np.matmul(
             np.swapaxes(a, -1, -2) if transpose_a else a, np.swapaxes(b, -1, -2) if transpose_b else b
         ),
@@ -119,6 +120,9 @@ def test_every_transformation_hint_makes_the_data_fit(pair, role):
         ((None, 10), (32, 1, 10), "extra-axis"),
         ((None, 32, 32, 3), (8, 3, 32, 32), "axis-order"),
         ((None, 16), (8, 4, 4), "rank-mismatch"),  # flattening gives the 16 features
+        ((None, 32, 32, 3), (4, 32, 32, 1), "size-mismatch"),  # grayscale images for an RGB model
+        ((None, 32, 32, 3), (1, 40, 40, 3), "size-mismatch"),  # another resolution
+        ((None, 12), (16, 12, 50), "extra-axis"),  # one-hot tokens for an Embedding
     ],
 )
 def test_the_classic_bugs_get_a_transformation_that_fits(expected, actual, kind):
@@ -205,3 +209,28 @@ def test_one_hot_hint_gives_labels_like_the_predictions(samples, classes, column
     code = re.search(r"y = (keras\.utils\.to_categorical\(y, \d+\))", diagnosis.hint).group(1)
     y = apply(code, y=np.zeros(labels, "int64"))["result"]
     assert y.shape == (samples, classes)
+
+
+@given(st.integers(1, 8), st.integers(2, 6))
+def test_labels_with_an_extra_size_1_axis_are_squeezed_to_the_predictions(samples, classes):
+    labels, predictions = (samples, 1, classes), (samples, classes)
+
+    diagnosis = explain_targets(labels, predictions, sparse=False)
+
+    code = re.search(r"y = (np\.squeeze\(y, axis=\d\))  # ", diagnosis.hint).group(1)
+    assert apply(code, y=np.zeros(labels))["result"].shape == predictions
+
+
+@given(st.lists(st.integers(1, 8), min_size=2, max_size=3), st.integers(1, 8), st.integers(2, 4))
+def test_reshape_hint_gives_a_target_with_the_input_size(leading, channels, factor):
+    from pytest_shapes.explainers.tf_ops import _reshape_keras
+
+    have = int(np.prod(leading)) * channels
+    target = (*leading, channels * factor)  # the channel count written wrong
+    message = f"total size of the tensor must be unchanged. Received: input_shape=({have},), target_shape={target}"
+    match = re.search(r"input_shape=(\([^)]*\)), target_shape=(\([^)]*\))", message)
+
+    diagnosis = _reshape_keras(match, None, None)
+
+    fitting = re.search(r"layers\.Reshape(\(\([^)]*\)\))", diagnosis.hint).group(1)
+    assert int(np.prod(eval(fitting))) == have

@@ -29,6 +29,7 @@ ExplainHook = Callable[[BaseException, ExplainContext], "Diagnosis | None"]
 FAMILIES = (
     "keras_input",  # Keras input specs: a layer's ndim / axis / shape checks
     "keras_structure",  # inputs that do not line up with a model's Inputs; weights that do not fit
+    "keras_layers",  # checks inside layers and keras.ops: channels, merges, attention, undefined sizes
     "targets",  # losses and metrics: predictions vs labels
     "signature",  # tf.function input signatures
     "data",  # generators and tf.data datasets: what they yield vs what was declared or batched

@@ -112,11 +112,33 @@ def _shape_pair(match: re.Match[str], message: Message, context: Any) -> Diagnos
     return _symbolic_hint(_located(diagnosis, layer))
 
 
+def _stateful_batch(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    fixed, got = int(match.group(1)), int(match.group(2))
+    layer, where = _where(message)
+    return _located(
+        Diagnosis(
+            "size-mismatch",
+            f"{where}: a stateful RNN keeps state for batches of {fixed}, got a batch of {got}",
+            hint=f"feed batches of exactly {fixed} (predict(x, batch_size={fixed}); pad or drop the last, smaller "
+            "batch), or use stateful=False",
+            expected=f"batch size {fixed}",
+            actual=f"batch size {got}",
+            axis=0,
+        ),
+        layer,
+    )
+
+
 ROWS = (
     row(rf"expected (min_|max_)?ndim=(\d+), found ndim=(\d+)\.?(?:\s*Full shape received: ({S}))?", _ndim),
     row(rf"should be passed an `input_shape ?` with at least (\d+) dimensions, received: ({S})", _rank_claim(">= ")),
     row(rf"Inputs(?: to `\w+`)? should have rank (\d+)\. Received input_shape=({S})", _rank_claim("")),
     row(rf"(?:convolution )?input must be (\d)-dimensional:? ?({S})", _rank_claim("")),
+    row(
+        r"If an RNN is stateful, the batch size of the input sequences must be the same as the batch size of the "
+        r"initial state\.\s*- Expected batch size: (\d+)\s*- Received batch size: (\d+)",
+        _stateful_batch,
+    ),
     row(rf"expected axis (-?\d+) of input shape to have value (\d+),? but received input with shape ({S})", _axis),
     row(rf"[Ee]xpected shape=?\s*({S}),? (?:found shape=|but input has incompatible shape )({S})", _shape_pair),
 )
@@ -135,8 +157,10 @@ def _symbolic_hint(diagnosis: Diagnosis) -> Diagnosis:
     """A shape with a None batch comes from the model graph, not the data: fix the model."""
     if diagnosis.kind == "missing-axis" and "(None," in (diagnosis.actual or ""):
         received = diagnosis.actual or ""
+        where = f"the layer before '{diagnosis.layer}'" if diagnosis.layer else "the model"
         diagnosis.hint = (
-            f"the layer before '{diagnosis.layer}' produces {received} but this layer needs one more axis: "
+            f"{where} produces {received} but this layer needs one more axis "
+            "(an RNN before it without return_sequences=True?): "
             "declare it in the model, e.g. keras.Input(shape=(steps, 1)) and feed x[..., None], "
             "or insert layers.Reshape(...) before the layer"
         )

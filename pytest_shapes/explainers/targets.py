@@ -185,6 +185,12 @@ def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], spars
         detail = f"the model outputs rank {len(predictions)} per batch, the labels are rank {len(labels)}"
         if len(predictions) < 3:
             detail = f"{predictions[0]} predictions for {labels[0]} labels (the loss flattened the spatial axes)"
+    elif (squeezed := _squeezable_axis(labels, predictions)) is not None:
+        hint = (
+            f"the labels carry an extra size-1 axis: y = np.squeeze(y, axis={squeezed})"
+            f"  # {format_shape(labels)} -> {format_shape(predictions)}"
+        )
+        detail = "labels with an extra axis"
     elif labels and predictions and labels[0] not in (None, predictions[0]) and predictions[0] is not None:
         hint = f"labels and inputs must have the same number of samples ({labels[0]} vs {predictions[0]}): check the split/slicing of x and y"
         detail = "different numbers of samples"
@@ -193,6 +199,13 @@ def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], spars
         hint = (
             f"the labels have {units} values per sample but the model outputs {classes}: "
             f"make the last layer Dense({units}) (with the loss that fits the labels), or fix the label encoding"
+        )
+        detail = "the model's output does not match the labels"
+    elif len(labels) == len(predictions) >= 3 and labels[-1] == predictions[-1]:
+        axes = [i for i in range(1, len(labels) - 1) if labels[i] != predictions[i]]
+        hint = (
+            f"the model's output and the targets differ on axes {axes}: make the model produce the targets' size "
+            "(padding='same', output_padding or Cropping/ZeroPadding in the decoder), or resize the targets"
         )
         detail = "the model's output does not match the labels"
     else:
@@ -218,6 +231,16 @@ def _no_class_axis(shape: tuple[Any, ...]) -> Diagnosis:
         expected="(batch, classes)",
         actual=format_shape(shape),
     )
+
+
+def _squeezable_axis(labels: tuple[Any, ...], predictions: tuple[Any, ...]) -> int | None:
+    """The size-1 axis of the labels whose removal gives the predictions' shape (e.g. (N, 1, 3) for (N, 3))."""
+    if len(labels) != len(predictions) + 1:
+        return None
+    for axis in range(1, len(labels)):
+        if labels[axis] == 1 and labels[:axis] + labels[axis + 1 :] == predictions:
+            return axis
+    return None
 
 
 def _are_class_ids(labels: tuple[Any, ...], predictions: tuple[Any, ...]) -> bool:

@@ -37,8 +37,14 @@ def matmul(a: tuple[Any, ...], b: tuple[Any, ...], transpose_b: bool = False) ->
     shown = f"{format_shape(a)} @ {format_shape(b)}"
     if len(b) >= 2 and a[-1] == b[-1] and not transpose_b and a[-1] != b[-2]:
         hint = f"the second operand is transposed: tf.matmul(a, b, transpose_b=True) or b = tf.transpose(b)  # {format_shape(b)} -> ({b[-1]}, {b[-2]})"
-    elif len(a) >= 2 and a[-2] == inner_b and a[-1] != inner_b:
+    elif len(a) == 2 and a[-2] == inner_b and a[-1] != inner_b:
         hint = f"the first operand is transposed: tf.matmul(a, b, transpose_a=True)  # {format_shape(a)} -> ({a[-1]}, {a[-2]})"
+    elif len(b) >= 3:  # two batched activations (attention scores, a custom op): no weight to rebuild
+        hint = (
+            f"the last axis of the first operand ({inner_a}) must equal the second-to-last of the second ({inner_b}): "
+            f"project one input to the other's size first (e.g. layers.Dense({inner_b}) on the first), "
+            "or contract another axis"
+        )
     else:
         hint = (
             f"the last axis of the first operand ({inner_a}) must equal the second-to-last of the second ({inner_b}): "
@@ -200,6 +206,13 @@ def _reshape_keras(match: re.Match[str], message: Message, context: Any) -> Diag
     diagnosis = _reshape(have, f"{format_shape(target)} has {want} elements per sample", format_shape(target))
     diagnosis.message = f"Reshape{format_shape(target)} on per-sample shape {format_shape(source)}: {have} elements cannot become {want}"
     diagnosis.actual = format_shape(source)
+    leading = _product(target[:-1])
+    if len(target) > 1 and leading and have % leading == 0:
+        fitting = (*target[:-1], have // leading)
+        diagnosis.hint = (
+            f"{have} = {' * '.join(str(d) for d in fitting)}: layers.Reshape({format_shape(fitting)}), "
+            f"or give the layer before it {want} units (e.g. Dense({want}))"
+        )
     return diagnosis
 
 
@@ -234,6 +247,14 @@ def _conv_graph(match: re.Match[str], message: Message, context: Any) -> Diagnos
         return None  # a Slice or another op: not a window that does not fit
     window, size = match.group(1), match.group(2)
     return spatial(f"a window of {window} does not fit in {size}", format_shape(parse_shape(match.group(3))))
+
+
+def _downsampling(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    diagnosis = spatial(
+        f"layer '{match.group(1)}' downsamples below one pixel/step", format_shape(parse_shape(match.group(2)))
+    )
+    diagnosis.layer = match.group(1)
+    return diagnosis
 
 
 def _conv_keras(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
@@ -285,6 +306,10 @@ def _dtype_graph(match: re.Match[str], message: Message, context: Any) -> Diagno
 def _concat(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     texts = match.groups() if match.lastindex else re.findall(S, match.group(0).split("Received", 1)[-1])
     a, b = (parse_shape(text) for text in (texts[0], texts[1] if len(texts) > 1 else texts[0]))
+    return concat_shapes(a, b)
+
+
+def concat_shapes(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
     shown = f"{format_shape(a)} and {format_shape(b)}"
     if len(a) != len(b):
         return Diagnosis(
@@ -366,6 +391,12 @@ ROWS = (
     row(rf"Matrix size-incompatible: In\[0\]: ({S}), In\[1\]: ({S})", _matmul_pair),
     row(rf"In\[0\] and In\[1\] has different ndims: ({S}) vs\. ({S})", _matmul_ranks),
     row(r"In\[(\d)\] ndims must be >= 2: (\d+)", _matmul_ranks_single),
+    # graph mode: "Shape must be rank 2 but is rank 1 for '{{node MatMul}} = MatMul[...](a, b)' with input shapes: [64], [64,10]."
+    row(
+        rf"Shape must be rank \d+ but is rank \d+ for '[^']*= (?:MatMul|BatchMatMul\w*)\[.*?with input shapes: ({S}), ({S})",
+        _matmul_ranks,
+        re.S,
+    ),
     row(
         rf"Incompatible input shapes: axis values (\d+) \(at axis (\d+)\) != (\d+) \(at axis (\d+)\)\. Full input shapes: ({S}), ({S})",
         _dot_axes,
@@ -404,6 +435,8 @@ ROWS = (
         re.S,
     ),
     row(r"Computed output size would be (?:zero or )?negative\. Received:? `?inputs[. ]shape=(\([^)]*\))", _conv_keras),
+    # tf_keras: "One of the dimensions in the output is <= 0 due to downsampling in conv2d_1. ... Received input shape [None, 3, 3, 1]"
+    row(rf"output is <= 0 due to downsampling in ([\w/.-]+)\..*?Received input shape ({S})", _downsampling, re.S),
     # dtypes
     row(r"was expected to be a (\w+) tensor but is a (\w+) tensor", _dtype_eager),
     row(r"Input '(\w+)' of '(\w+)' Op has type (\w+) that does not match type (\w+)", _dtype_graph),

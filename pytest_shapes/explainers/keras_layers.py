@@ -1,0 +1,144 @@
+"""Shape checks inside Keras layers and ops beyond the input spec: convolutions, merges, attention,
+matrix products in `keras.ops`, and layers that need a known size to build their weights.
+
+Each row reads the sizes the message gives; `refine` compares the data with the model when known.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pytest_shapes.diagnosis import Diagnosis
+from pytest_shapes.explainers import tf_ops
+from pytest_shapes.explainers.messages import SHAPE_PATTERN, Message, parse_shape
+from pytest_shapes.explainers.rootcause import root_cause
+from pytest_shapes.explainers.table import row
+from pytest_shapes.spec import format_shape
+
+S = SHAPE_PATTERN
+
+
+def _channels(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    got, want = match.group(1), match.group(2)
+    return Diagnosis(
+        "size-mismatch",
+        f"convolution: the input has {got} channels, the kernel was built for {want}",
+        hint=f"feed {want}-channel data (e.g. channels-last (N, H, W, {want})), or rebuild the layer for {got} channels",
+        expected=f"{want} channels",
+        actual=f"{got} channels",
+        axis=-1,
+    )
+
+
+def _merge(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    shapes = [parse_shape(text) for text in re.findall(S, match.group(1))]
+    a, b = shapes[0], shapes[1] if len(shapes) > 1 else shapes[0]
+    return tf_ops.concat_shapes(a, b)
+
+
+def _batch_sizes(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    shapes = [parse_shape(text) for text in re.findall(S, match.group(1))]
+    return Diagnosis(
+        "size-mismatch",
+        f"merging tensors with different batch sizes: {', '.join(format_shape(shape) for shape in shapes)}",
+        hint="every input of a merge layer needs the same number of samples: check how each input was sliced or batched",
+        expected=format_shape(shapes[0]),
+        actual=format_shape(shapes[-1]),
+        axis=0,
+    )
+
+
+def _matmul(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    return tf_ops.matmul(parse_shape(match.group(1)), parse_shape(match.group(2)))
+
+
+def _attention(first: str, second: str) -> Any:
+    def build(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+        a, b = parse_shape(match.group(1)), parse_shape(match.group(2))
+        differing = [i for i in range(min(len(a), len(b))) if a[i] != b[i] and None not in (a[i], b[i])]
+        return Diagnosis(
+            "size-mismatch",
+            f"attention: {first} {format_shape(a)} and {second} {format_shape(b)} differ on axis "
+            f"{differing[0] if differing else '?'}",
+            hint=f"give {first} and {second} the sizes the layer pairs up (the same sequence length for key and value, "
+            "the same feature size where they are compared): check which tensor is passed where",
+            expected=format_shape(a),
+            actual=format_shape(b),
+            axis=differing[0] if differing else None,
+        )
+
+    return build
+
+
+def _empty_output(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    return tf_ops.spatial("the output would be empty", format_shape(parse_shape(match.group(1))))
+
+
+def _undefined(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    shape = format_shape(parse_shape(match.group(1)))
+    return Diagnosis(
+        "size-mismatch",
+        f"a layer cannot build its weights for {shape}: the size of its feature/channel axis is unknown (None)",
+        hint="give that axis a size, e.g. keras.Input(shape=(..., channels)); after layers that lose the size "
+        "(a Lambda, tf.reshape with -1, ragged inputs) set it with layers.Reshape or tf.ensure_shape",
+        expected="a known last axis",
+        actual=shape,
+    )
+
+
+def _dtype(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    layer, expected, actual = match.group(1), match.group(2), match.group(3)
+    return Diagnosis(
+        "dtype-mismatch",
+        f"input of layer '{layer}': expected dtype {expected}, got {actual}"
+        if layer
+        else f"expected dtype {expected}, got {actual}",
+        hint=f"cast the data: tf.cast(x, tf.{expected}) / x.astype('{expected}')",
+        expected=expected,
+        actual=actual,
+        layer=layer,
+    )
+
+
+def refine(symptom: Diagnosis, message: Message, context: Any) -> Diagnosis:
+    return root_cause(symptom, context) or symptom
+
+
+ROWS = (
+    row(
+        r"(?:of layer [\"']?([\w.-]+)[\"']? )?is incompatible with the layer: expected dtype=(\w+), found dtype=(\w+)",
+        _dtype,
+    ),
+    row(
+        r"The number of input channels must match the kernel's input channels\. Received: input channels=(\d+), kernel input channels=(\d+)",
+        _channels,
+    ),
+    row(r"input depth must be evenly divisible by filter depth: (\d+) vs (\d+)", _channels),
+    row(
+        rf"(?:Every value in `xs?` must have the same shape[^.]*\.|requires inputs to have the same shape)[^(]*((?:{S}).*?(?:{S}))",
+        _merge,
+        re.S,
+    ),
+    row(
+        r"Cannot merge tensors with different batch sizes\. (?:Received|Got) tensors with shapes (\[.*?\])",
+        _batch_sizes,
+    ),
+    row(
+        rf"Inner dimensions \(`x1\.shape\[-1\]` and `x2\.shape\[-2\]`\) must be equal, but received `x1\.shape=({S})` and `x2\.shape=({S})`",
+        _matmul,
+    ),
+    row(
+        rf"All dimensions of `value` and `key`, except the last one, must be equal\. Received:? (?:value_shape=)?({S}) and (?:key_shape=)?({S})",
+        _attention("value", "key"),
+    ),
+    row(
+        rf"The last dimension of `query_shape` and `value_shape` must be equal, but are \d+, \d+\. Received: query_shape=({S}), value_shape=({S})",
+        _attention("query", "value"),
+    ),
+    row(rf"The convolution operation resulted in an empty output\. Output shape: ({S})", _empty_output),
+    row(
+        rf"(?:channel|last) dimension of the input(?:s| shape| tensor)?(?: \(last axis\))?(?: to `?[\w ]+`?)?(?: of a Dense layer)? should be defined\.[^(]*?({S})",
+        _undefined,
+    ),
+)
