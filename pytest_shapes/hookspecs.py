@@ -31,8 +31,12 @@ def pytest_shapes_shape_of(value: Any) -> tuple[Any, ...] | None:
 def pytest_shapes_explain(error: BaseException, context: ExplainContext) -> Diagnosis | None:
     """Turn `error` into a Diagnosis, or return None when it is not yours.
 
+    Called for every error in a failure's exception chain, outermost first, before the
+    built-in explainers; only the conftests of the failing test's directory take part.
     `context` holds what is known around the error: `context.model`, `context.inputs`,
-    `context.expected_input` (a spec, or None), `context.input_shapes`. Example::
+    `context.expected_input` (a spec, or None), `context.input_shapes`, and
+    `context.message(error)`, the error read once (`type_name`, `text` without tensor
+    contents or Keras' call-context lines, `layer`). Example::
 
         from pytest_shapes import Diagnosis
 

@@ -216,7 +216,11 @@ SHAPE_BUGS = {
         "matrix product (32, 64) @ (10, 64)*",
         "transpose_b=True",
     ),
-    "test_batched_matmul_mismatch": ("matmul-incompatible", "matrix product (4, 5, 6) @ (4, 7, 8)*", "layers.Dense(7) on the first"),
+    "test_batched_matmul_mismatch": (
+        "matmul-incompatible",
+        "matrix product (4, 5, 6) @ (4, 7, 8)*",
+        "layers.Dense(7) on the first",
+    ),
     "test_tf_function_matmul_mismatch": ("matmul-incompatible", "matrix product (32, 64) @ (63, 10)*", "(64, 10)"),
     "test_tf_function_dynamic_shape_runtime_matmul": (
         "matmul-incompatible",
@@ -289,6 +293,35 @@ SHAPE_BUGS = {
         "tf.cast(x, tf.float32)",
     ),
     "test_gather_float_indices": ("dtype-mismatch", "*float*int32*", "tf.cast(ids, tf.int32)"),
+    # data pipelines: what a generator yields vs its signature, elements of different lengths
+    "test_generator_yields_other_shape_than_its_signature": (
+        "size-mismatch",
+        "element yielded by the generator of Dataset.from_generator: expected (10,), got (9,)*",
+        "output_signature",
+    ),
+    "test_batch_of_variable_length_sequences": (
+        "size-mismatch",
+        "dataset.batch(): element 1 has shape (5,), the first (3,)*",
+        "padded_batch",
+    ),
+    # checks inside layers and ops
+    "test_conv_filter_depth_differs_from_input_channels": (
+        "size-mismatch",
+        "convolution: the input has 2 channels, the kernel was built for 3",
+        "3-channel data",
+    ),
+    # Keras 3 checks the layer's inputs; legacy Keras 2 leaves it to the einsum kernel
+    "test_attention_key_and_value_lengths_differ": ("size-mismatch", "*", "key"),
+    "test_dot_layer_contracts_axes_of_different_sizes": (
+        "matmul-incompatible",
+        "layers.Dot on (None, 5, 8) and (None, 6, 8): it contracts axis 1 (size 5) with axis 1 (size 6)",
+        "layers.Dot(axes=...)",
+    ),
+    "test_time_distributed_after_rnn_without_return_sequences": (
+        "missing-axis",
+        "input of layer 'TimeDistributed': expected rank >= 3, got (None, 8)*",
+        "return_sequences=True",
+    ),
     "test_tf_function_signature_dtype": (
         "dtype-mismatch",
         "*expected dtype float32, got int32",

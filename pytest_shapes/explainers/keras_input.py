@@ -24,7 +24,8 @@ S = SHAPE_PATTERN
 
 
 def _where(message: Message) -> tuple[str | None, str]:
-    layer = layer_name(message.text) or message.layer
+    named = re.search(r"`(\w+)` Layer", message.text)  # "`TimeDistributed` Layer should be passed ..."
+    layer = layer_name(message.text) or message.layer or (named.group(1) if named else None)
     return layer, f"input of layer '{layer}'" if layer else "model input"
 
 

@@ -361,6 +361,20 @@ def _matmul_pair(match: re.Match[str], message: Message, context: Any) -> Diagno
     return matmul(parse_shape(match.group(1)), parse_shape(match.group(2)))
 
 
+def _einsum(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    want, axis, shape, got = match.group(1), match.group(2), parse_shape(match.group(3)), match.group(4)
+    return Diagnosis(
+        "size-mismatch",
+        f"einsum: axis {axis} of the operand {format_shape(shape)} is {got}, "
+        f"but another operand has {want} for the same subscript",
+        hint="every einsum letter must have one size in all operands (in attention: the key and value lengths, "
+        "the query and key feature sizes): check which tensor is passed where",
+        expected=want,
+        actual=got,
+        axis=int(axis),
+    )
+
+
 def _dot_axes(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     size_a, axis_a, size_b, axis_b = match.group(1), match.group(2), match.group(3), match.group(4)
     a, b = parse_shape(match.group(5)), parse_shape(match.group(6))
@@ -397,6 +411,7 @@ ROWS = (
         _matmul_ranks,
         re.S,
     ),
+    row(rf"Expected dimension (\d+) at axis (\d+) of the input shaped ({S}) but got dimension (\d+)", _einsum),
     row(
         rf"Incompatible input shapes: axis values (\d+) \(at axis (\d+)\) != (\d+) \(at axis (\d+)\)\. Full input shapes: ({S}), ({S})",
         _dot_axes,

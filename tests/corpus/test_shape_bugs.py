@@ -620,3 +620,47 @@ def test_large_tensor_tf_function_binding():
 
 def test_conv2d_layer_eager_direct_rank3():
     layers.Conv2D(4, 3)(tf.zeros((28, 28, 3)))
+
+
+# -- data pipelines
+
+
+def test_generator_yields_other_shape_than_its_signature():
+    def samples():
+        for _ in range(4):
+            yield np.zeros((9,), "float32"), np.zeros((1,), "float32")
+
+    spec = (tf.TensorSpec((10,), tf.float32), tf.TensorSpec((1,), tf.float32))
+    dataset = tf.data.Dataset.from_generator(samples, output_signature=spec).batch(2)
+    m = keras.Sequential([keras.Input(shape=(10,)), layers.Dense(1)])
+    m.compile(optimizer="sgd", loss="mse")
+    m.fit(dataset, epochs=1, verbose=0)
+
+
+def test_batch_of_variable_length_sequences():
+    dataset = tf.data.Dataset.from_generator(
+        lambda: iter([np.zeros((3,), "int32"), np.zeros((5,), "int32")]),
+        output_signature=tf.TensorSpec((None,), tf.int32),
+    ).batch(2)
+    next(iter(dataset))
+
+
+# -- checks inside layers and ops
+
+
+def test_conv_filter_depth_differs_from_input_channels():
+    tf.nn.conv2d(tf.zeros((1, 8, 8, 2)), tf.zeros((3, 3, 3, 4)), strides=1, padding="SAME")
+
+
+def test_attention_key_and_value_lengths_differ():
+    attention = layers.MultiHeadAttention(num_heads=2, key_dim=4)
+    attention(tf.zeros((2, 5, 8)), tf.zeros((2, 6, 8)), key=tf.zeros((2, 7, 8)))
+
+
+def test_dot_layer_contracts_axes_of_different_sizes():
+    a, b = keras.Input(shape=(5, 8)), keras.Input(shape=(6, 8))
+    layers.Dot(axes=1)([a, b])
+
+
+def test_time_distributed_after_rnn_without_return_sequences():
+    keras.Sequential([keras.Input(shape=(10, 4)), layers.LSTM(8), layers.TimeDistributed(layers.Dense(3))])
