@@ -243,3 +243,28 @@ def test_conftest_explainer_only_explains_its_own_directory(pytester: pytest.Pyt
         ]
     )
     assert result.stdout.str().count("explained in a/: KeyError") == 1
+
+
+def test_a_crashing_explainer_never_turns_an_ordinary_error_into_a_diagnosis(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest("def pytest_shapes_explain(error, context):\n    raise RuntimeError('explainer bug')\n")
+    pytester.makepyfile(
+        test_user="""
+        import pytest
+
+        def load(path):
+            raise FileNotFoundError(path)
+
+        def test_caught_through_a_wrapper(shapes):
+            with pytest.raises(FileNotFoundError):
+                shapes.wrap(load, name="load")("data/shapes.csv")
+
+        def test_fails():
+            load("data/shapes.csv")
+        """
+    )
+
+    result = pytester.runpytest("-p", "no:cacheprovider", "-ra")
+
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["FAILED test_user.py::test_fails - FileNotFoundError: data/shapes.csv"])
+    assert "shape diagnosis" not in result.stdout.str()

@@ -51,7 +51,7 @@ def explain(error: BaseException, context: ExplainContext, call_hook: ExplainHoo
             try:
                 diagnosis = explainer(link, context)
             except Exception as crash:  # an explainer bug: keep the failure; a shape error says so in one line
-                if context.message(link).about_shapes:
+                if _recognised(link, context):
                     return explainer_crashed(link, crash)
                 continue
             if diagnosis is not None:
@@ -84,6 +84,14 @@ def explain_link(error: BaseException, context: ExplainContext) -> Diagnosis | N
 
 def last_resort(error: BaseException, context: ExplainContext) -> Diagnosis | None:
     return _classify(context.message(error), context, LAST_RESORTS)
+
+
+def _recognised(error: BaseException, context: ExplainContext) -> bool:
+    """Whether the built-in families take `error` for a shape error (they may be what crashed)."""
+    try:
+        return _classify(context.message(error), context, FAMILIES + LAST_RESORTS) is not None
+    except Exception:
+        return False
 
 
 def _classify(message: Message, context: ExplainContext, names: tuple[str, ...]) -> Diagnosis | None:

@@ -53,8 +53,18 @@ def _about_an_argument(text: str) -> bool:
     return False
 
 
+def about_a_shape(message: Message) -> bool:
+    """The message's sentences are about a tensor's shape (not a configuration, not an op's argument)."""
+    return (
+        message.about_shapes
+        and _SUBJECT.search(message.prose) is not None
+        and _CONFIGURATION.search(message.prose) is None
+        and not _about_an_argument(message.text)
+    )
+
+
 def _unknown(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
-    if not _SUBJECT.search(message.prose) or _CONFIGURATION.search(message.prose) or _about_an_argument(message.text):
+    if not about_a_shape(message):
         return None
     # the message is unfamiliar, but data that does not fit the model explains it
     found = root_cause(None, context)

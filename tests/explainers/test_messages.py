@@ -1,0 +1,121 @@
+"""Reading an error once: the message proper, what Keras said around it, and who raised it."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_shapes.explainers import explain_text
+from pytest_shapes.explainers.messages import Message, read, strip_tensor_contents
+from pytest_shapes.explainers.raise_site import raised_by_framework
+
+# Keras 3 wraps an error raised in a layer's call (keras/src/utils/traceback_utils.py)
+KERAS3_WRAPPED = (
+    "Exception encountered when calling Conv2D.call().\n\n"
+    "\x1b[1mComputed output size would be negative: -1 [input_size: 1, effective_filter_size: 3, stride: 1]\x1b[0m\n\n"
+    "Arguments received by Conv2D.call():\n  • inputs=tf.Tensor(shape=(28, 28, 1, 1), dtype=float32)"
+)
+# legacy Keras 2 (tf_keras/src/engine/base_layer.py)
+KERAS2_WRAPPED = (
+    "Exception encountered when calling layer 'dense' (type Dense).\n\n"
+    "Matrix size-incompatible: In[0]: [8,63], In[1]: [64,10] [Op:MatMul]\n\n"
+    "Call arguments received by layer 'dense' (type Dense):\n  • inputs=tf.Tensor(shape=(8, 63), dtype=float32)"
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "layer", "received", "text"),
+    [
+        (
+            KERAS3_WRAPPED,
+            "Conv2D",
+            (28, 28, 1, 1),
+            "Computed output size would be negative: -1 [input_size: 1, effective_filter_size: 3, stride: 1]",
+        ),
+        (KERAS2_WRAPPED, "dense", (8, 63), "Matrix size-incompatible: In[0]: [8,63], In[1]: [64,10] [Op:MatMul]"),
+    ],
+    ids=["keras3", "keras2"],
+)
+def test_keras_call_context_is_read_and_removed(raw, layer, received, text):
+    message = Message("InvalidArgumentError", raw, from_framework=True)
+
+    assert (message.layer, message.received, message.text) == (layer, received, text)
+    assert message.about_shapes
+
+
+def test_tensor_contents_go_and_op_attributes_stay():
+    text = "x = numpy=array([[1., 2.]]) ids [1 2 3] op [T=DT_FLOAT, adj_y=true] window [input_size: 1, stride: 2]"
+
+    assert strip_tensor_contents(text) == (
+        "x = ids [...] op [T=DT_FLOAT, adj_y=true] window [input_size: 1, stride: 2]"
+    )
+
+
+def test_shapes_inside_a_tensor_repr_are_not_the_subject():
+    message = Message(
+        "TypeError",
+        "Layer l does not support masking, but was passed an input_mask: "
+        "tf.Tensor([ True  True], shape=(2,), dtype=bool)",
+        from_framework=True,
+    )
+
+    assert "shape" not in message.prose
+    assert explain_text("TypeError", message.text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "indices[0,2] = 10 is not in [0, 10) [Op:GatherV2]",
+        "Received a label value of 10 which is outside the valid range of [0, 3).  Label values: 1 10",
+        "Condition x >= 0 did not hold element-wise: x (shape=(2,) dtype=float32) = ",
+        "Expected 'tf.Tensor(False, shape=(), dtype=bool)' to be true. Summarized data: b'No files matched pattern'",
+        "OOM when allocating tensor with shape[100000,100000] and type float",
+    ],
+)
+def test_value_and_resource_errors_are_not_about_shapes(text):
+    assert not Message("InvalidArgumentError", text, from_framework=True).about_shapes
+
+
+def _raise_in_user_code():
+    raise ValueError("expected shape (3, 4) in the config, got (3, 5)")
+
+
+def _fail_in_library_code():
+    return int("not a number")  # raised in C: this frame stops on a call, not on a raise
+
+
+def test_an_error_raised_by_user_code_is_the_users():
+    with pytest.raises(ValueError) as user:
+        _raise_in_user_code()
+    with pytest.raises(ValueError) as library:
+        _fail_in_library_code()
+
+    assert not raised_by_framework(user.value)
+    assert raised_by_framework(library.value)
+    assert not read(user.value).about_shapes
+
+
+def test_a_reraised_framework_error_stays_the_frameworks():
+    try:
+        try:
+            _fail_in_library_code()
+        except ValueError:
+            raise
+    except ValueError as error:
+        assert raised_by_framework(error)
+
+
+def test_a_message_that_cannot_be_read_explains_nothing():
+    class Unprintable(ValueError):
+        def __str__(self):
+            raise RuntimeError("no text")
+
+    assert read(Unprintable()).text == ""
+
+
+def test_an_enormous_message_is_read_in_its_head_only():
+    huge = "Incompatible shapes: [4,32] vs. [4,16] [Op:AddV2] " + "[" * 200_000 + "x" * 1_000_000
+
+    diagnosis = explain_text("InvalidArgumentError", huge)
+
+    assert diagnosis is not None and diagnosis.kind == "broadcast-incompatible"
