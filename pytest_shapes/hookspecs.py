@@ -34,8 +34,8 @@ def pytest_shapes_explain(error: BaseException, context: ExplainContext) -> Diag
     Called for every error in a failure's exception chain, outermost first, before the
     built-in explainers; only the conftests of the failing test's directory take part.
     `context` holds what is known around the error: `context.model`, `context.inputs`,
-    `context.expected_input` (a spec, or None), `context.input_shapes`, and
-    `context.message(error)`, the error read once (`type_name`, `text` without tensor
+    `context.expected_input` (a spec, or None), `context.input_shapes`, `context.chain`
+    (the failure and its causes), and `context.message(error)`, the error read once (`type_name`, `text` without tensor
     contents or Keras' call-context lines, `layer`). Example::
 
         from pytest_shapes import Diagnosis

@@ -545,11 +545,6 @@ def test_dropout_rate_out_of_range():
     layers.Dropout(rate=1.5)
 
 
-def test_dense_negative_units():
-    # units computed from a config as hidden - 2 * overlap became negative
-    layers.Dense(units=-1)
-
-
 def test_random_seed_wrong_type():
     # a seed read from an environment variable as a string
     tf.random.uniform((2,), seed="42")
