@@ -144,7 +144,11 @@ SHAPE_BUGS = {
         "wrong order: pass them as [inputs[1], inputs[0]]",
     ),
     "test_two_input_predict_swapped": ("size-mismatch", "input[0] of Functional*.predict()*", "wrong order"),
-    "test_two_input_only_one": ("structure-mismatch", "the model takes 2 inputs*but received 1", "pass every input"),
+    "test_two_input_only_one": (
+        "structure-mismatch",
+        "the layer or model takes 2 inputs*but received 1",
+        "pass every input",
+    ),
     "test_two_input_dict_wrong_key": ("structure-mismatch", "input 'meta' is missing*", "['feat', 'meta']"),
     "test_concatenate_layer_mismatch_build": (
         "size-mismatch",
@@ -321,6 +325,37 @@ SHAPE_BUGS = {
         "missing-axis",
         "input of layer 'TimeDistributed': expected rank >= 3, got (None, 8)*",
         "return_sequences=True",
+    ),
+    # from public reports: unbatched multi-input samples, fixed batch sizes, padding, RNN states, labels
+    "test_multi_input_predict_one_sample": (
+        "missing-batch-axis",
+        "each of the model's 2 inputs got one sample without its batch axis*16, 4*",
+        "[x[None, ...] for x in inputs]",
+    ),
+    "test_vae_sampling_uses_fixed_batch_size": (
+        "broadcast-incompatible",
+        "element-wise op on (4, 2) and (8, 2): axis 0 is 4 vs 8*",
+        "tf.random.normal(tf.shape(x))",
+    ),
+    "test_padded_shapes_smaller_than_longest_sequence": (
+        "size-mismatch",
+        "dataset.padded_batch(): padded_shapes is smaller than an element",
+        "padded_shapes=None",
+    ),
+    "test_gru_return_state_output_not_unpacked": (
+        "structure-mismatch",
+        "the layer or model takes 1 inputs, but received 2",
+        "return_state=True",
+    ),
+    "test_evaluate_to_categorical_infers_fewer_classes": (
+        "target-mismatch",
+        "*labels (None, 3) vs predictions (None, 4)*",
+        "num_classes=4",
+    ),
+    "test_lstm_autoencoder_repeatvector_wrong_length": (
+        "target-mismatch",
+        "*labels (8, 12, 3) vs predictions (8, 10, 3)*",
+        "layers.RepeatVector(12)",
     ),
     "test_tf_function_signature_dtype": (
         "dtype-mismatch",

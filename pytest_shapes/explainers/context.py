@@ -95,10 +95,15 @@ class ExplainContext:
     def input_shapes(self) -> Any:
         """The shape of the input (or a list/dict of shapes), or None.
 
+        For a `tf.data.Dataset` the shapes its elements declare (`element_spec`, never iterated).
         Falls back to the argument shapes Keras 3 lists in its messages
         ("Arguments received by Sequential.call(): inputs=tf.Tensor(shape=(64,) ...").
         """
         shapes = shapes_of(self.inputs, self.shape_of)
+        if shapes is None and self.inputs is not None and hasattr(self.inputs, "element_spec"):
+            from pytest_shapes.adapters.datasets import input_shapes  # fit(dataset): what each batch holds
+
+            shapes = input_shapes(self.inputs)
         if shapes is None:
             shapes = next((m.received for m in map(self.message, chain(self.error)) if m.received is not None), None)
         return shapes

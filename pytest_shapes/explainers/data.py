@@ -43,7 +43,18 @@ def _batch_ragged(match: re.Match[str], message: Message, context: Any) -> Diagn
     )
 
 
+def _pad_smaller(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    return Diagnosis(
+        "size-mismatch",
+        "dataset.padded_batch(): padded_shapes is smaller than an element",
+        hint="pad to at least the longest element (padded_shapes=None pads to each batch's longest), "
+        "or cut the elements to the length first: dataset.map(lambda x: x[:n])",
+        expected="padded_shapes >= every element",
+    )
+
+
 ROWS = (
+    row(r"Attempted to pad to a smaller size than the input element", _pad_smaller),
     row(
         rf"`generator` yielded an element of shape ({S}) where an element of shape ({S}) was expected", _generator_shape
     ),

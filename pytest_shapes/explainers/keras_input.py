@@ -85,13 +85,18 @@ def _batch_or_last_axis(where: str, expected_text: str, actual: tuple[Any, ...])
 def _too_many_axes(where: str, expected_text: str, want: int, actual: tuple[Any, ...]) -> Diagnosis:
     concrete = bool(actual) and all(dim is not None for dim in actual)
     shown = format_shape(actual) if any(dim is not None for dim in actual) else f"rank {len(actual)}"
+    merge = ""
+    if len(actual) == want + 1 and want >= 3 and all(isinstance(dim, int) for dim in actual[-2:]):
+        merged = (*actual[1:-2], actual[-2] * actual[-1])
+        merge = f", merge the last two axes (layers.Reshape({format_shape(merged)}), e.g. conv features into an RNN)"
     return Diagnosis(
         # data with one axis too many has an extra axis; a model graph whose layer gets too many is a rank problem
         "extra-axis" if concrete and len(actual) == want + 1 else "rank-mismatch",
         f"{where}: expected {expected_text}, got {shown}",
         hint=(
             f"the layer takes rank {want}: remove the extra axes before it (layers.Flatten(), a global pooling "
-            "layer of the right dimension, or return_sequences=False on the RNN before it), or feed data of that rank"
+            f"layer of the right dimension, or return_sequences=False on the RNN before it){merge}, "
+            "or feed data of that rank"
         ),
         expected=expected_text,
         actual=shown,

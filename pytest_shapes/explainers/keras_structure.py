@@ -20,10 +20,17 @@ def _input_count(match: re.Match[str], message: Message, context: Any) -> Diagno
     example = (
         f"model({{{', '.join(f'{key}: ...' for key in keys.strip('[]').split(', '))}}})" if keys else "model([x1, x2])"
     )
+    hint = f"pass every input, as a list or a dict: {example}"
+    if int(got) > int(want):
+        hint = (
+            f"it got a list of {got} tensors: pass {want}; a layer that returns several (an RNN with "
+            "return_state=True returns [output, *states]) must be unpacked: output, state = layers.GRU(..., "
+            "return_state=True)(x)"
+        )
     return Diagnosis(
         "structure-mismatch",
-        f"the model takes {want} inputs{f' {keys}' if keys else ''}, but received {got}",
-        hint=f"pass every input, as a list or a dict: {example}",
+        f"the layer or model takes {want} inputs{f' {keys}' if keys else ''}, but received {got}",
+        hint=hint,
         expected=f"{want} inputs",
         actual=f"{got} inputs",
     )

@@ -49,7 +49,7 @@ _NOT_ABOUT_SHAPES = re.compile(
     r"Unrecognized keyword|End of sequence|must be (?:positive|non-negative|greater than)",
 )
 # types of errors a shape, rank, size or dtype problem surfaces as
-_SHAPE_ERROR_TYPES = ("InvalidArgumentError", "ValueError", "TypeError")
+_SHAPE_ERROR_TYPES = ("InvalidArgumentError", "ValueError", "TypeError", "DataLossError")  # tf.data padding: DataLoss
 
 
 class Message:

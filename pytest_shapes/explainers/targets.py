@@ -77,6 +77,36 @@ def _unordered(match: re.Match[str], message: Message, context: Any) -> Diagnosi
     )
 
 
+def _unbatched_inputs(sizes: list[int], context: Any) -> Diagnosis | None:
+    """Several inputs whose "numbers of samples" are the model's per-sample sizes: each is one unbatched sample."""
+    declared = context.expected_input
+    items = getattr(declared, "items", None)
+    if items is None or len(sizes) < 2:
+        return None
+    specs = list(items.values()) if isinstance(items, dict) else list(items)
+    leading = [spec.dims[1] if len(getattr(spec, "dims", ())) > 1 else None for spec in specs]
+    if len(leading) != len(sizes) or leading != sizes:
+        return None
+    return Diagnosis(
+        "missing-batch-axis",
+        f"each of the model's {len(sizes)} inputs got one sample without its batch axis: Keras read the sizes "
+        f"{', '.join(map(str, sizes))} as numbers of samples",
+        hint="add a batch axis to every input: [x[None, ...] for x in inputs] (or np.expand_dims(x, 0) each)",
+        expected=", ".join(f"(None, {size}, ...)" for size in sizes),
+        actual=", ".join(f"({size}, ...)" for size in sizes),
+    )
+
+
+def _inputs_disagree(match: re.Match[str]) -> Diagnosis:
+    return Diagnosis(
+        "size-mismatch",
+        f"the inputs have different numbers of samples: x {match.group(1).strip()}",
+        hint="give every input array the same number of samples (slice them with the same indices)",
+        expected="one number of samples",
+        actual=match.group(1).strip(),
+    )
+
+
 def _output_shape(model: Any) -> tuple[Any, ...] | None:
     try:
         shape = model.outputs[0].shape if model is not None else None
@@ -87,16 +117,16 @@ def _output_shape(model: Any) -> tuple[Any, ...] | None:
     return tuple(shape.as_list()) if hasattr(shape, "as_list") else tuple(shape)
 
 
-def _cardinality(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
-    x_sizes = {size.strip() for size in match.group(1).split(",") if size.strip()}
+def _cardinality(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    sizes = [int(size) for size in match.group(1).replace(",", " ").split()]
+    unbatched = _unbatched_inputs(sizes, context)
+    if unbatched is not None:
+        return unbatched
+    if match.group(2) is None:
+        return None if len(set(sizes)) < 2 else _inputs_disagree(match)
+    x_sizes = set(sizes)
     if len(x_sizes) > 1:
-        return Diagnosis(
-            "size-mismatch",
-            f"the inputs have different numbers of samples: x {match.group(1).strip()}",
-            hint="give every input array the same number of samples (slice them with the same indices)",
-            expected="one number of samples",
-            actual=match.group(1).strip(),
-        )
+        return _inputs_disagree(match)
     return Diagnosis(
         "target-mismatch",
         f"x and y have different numbers of samples: x {match.group(1).strip()}, y {match.group(2).strip()}",
@@ -140,7 +170,7 @@ ROWS = (
     ),
     # an element-wise op inside a loss or metric (graph node names say which): Sub, SquaredDifference, Mul ...
     row(rf"Incompatible shapes: ({S}) vs\. ({S})", _in_a_loss(_unordered)),
-    row(r"Data cardinality is ambiguous.*?'?x'? sizes: ([\d, ]+).*?'?y'? sizes: ([\d, ]+)", _cardinality, re.S),
+    row(r"Data cardinality is ambiguous.*?'?x'? sizes: ([\d, ]+)(?:.*?'?y'? sizes: ([\d, ]+))?", _cardinality, re.S),
 )
 
 
@@ -156,7 +186,7 @@ def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], spars
     expected, kind = format_shape(predictions), "target-mismatch"
     if labels == predictions and not (sparse and len(labels) >= 2 and classes not in (1, None)):
         return _no_class_axis(labels) if sparse else None  # equal shapes: the shapes are not what is wrong
-    if sparse is not True and _are_class_ids(labels, predictions):
+    if sparse is not True and (_are_class_ids(labels, predictions) or _ids_as_a_row(labels, predictions)):
         hint = (
             "the labels are integer class ids: use loss='sparse_categorical_crossentropy', "
             f"or one-hot them: y = keras.utils.to_categorical(y, {classes})"
@@ -192,7 +222,12 @@ def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], spars
         )
         detail = "labels with an extra axis"
     elif labels and predictions and labels[0] not in (None, predictions[0]) and predictions[0] is not None:
-        hint = f"labels and inputs must have the same number of samples ({labels[0]} vs {predictions[0]}): check the split/slicing of x and y"
+        hint = (
+            f"labels and predictions must have the same number of samples ({labels[0]} vs {predictions[0]}): "
+            "check the split/slicing of x and y; labels built for a fixed batch size (tf.ones((64, 1))) in a custom "
+            "loop? build them from the batch: tf.ones_like(predictions), or drop the smaller last batch "
+            "(dataset.batch(n, drop_remainder=True))"
+        )
         detail = "different numbers of samples"
     elif len(labels) == len(predictions) and labels[1:-1] == predictions[1:-1]:
         units = labels[-1]
@@ -200,13 +235,25 @@ def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], spars
             f"the labels have {units} values per sample but the model outputs {classes}: "
             f"make the last layer Dense({units}) (with the loss that fits the labels), or fix the label encoding"
         )
+        if isinstance(units, int) and isinstance(classes, int) and 1 < units < classes:
+            hint += (
+                f" (one-hot labels from keras.utils.to_categorical(y) count only the classes present in y: "
+                f"pass num_classes={classes})"
+            )
         detail = "the model's output does not match the labels"
     elif len(labels) == len(predictions) >= 3 and labels[-1] == predictions[-1]:
         axes = [i for i in range(1, len(labels) - 1) if labels[i] != predictions[i]]
-        hint = (
-            f"the model's output and the targets differ on axes {axes}: make the model produce the targets' size "
-            "(padding='same', output_padding or Cropping/ZeroPadding in the decoder), or resize the targets"
-        )
+        if len(labels) == 3:  # (batch, steps, features)
+            hint = (
+                f"the model outputs {predictions[1]} steps, the targets have {labels[1]}: make the decoder produce "
+                f"{labels[1]} steps (e.g. layers.RepeatVector({labels[1]}) before a sequence decoder), or cut/shift "
+                "the targets to the model's steps"
+            )
+        else:
+            hint = (
+                f"the model's output and the targets differ on axes {axes}: make the model produce the targets' "
+                "size (padding='same', output_padding or Cropping/ZeroPadding in the decoder), or resize the targets"
+            )
         detail = "the model's output does not match the labels"
     else:
         hint = f"bring the labels to the predictions' shape {format_shape(predictions)}: check how y was built and the loss"
@@ -241,6 +288,11 @@ def _squeezable_axis(labels: tuple[Any, ...], predictions: tuple[Any, ...]) -> i
         if labels[axis] == 1 and labels[:axis] + labels[axis + 1 :] == predictions:
             return axis
     return None
+
+
+def _ids_as_a_row(labels: tuple[Any, ...], predictions: tuple[Any, ...]) -> bool:
+    """tf.nn.softmax_cross_entropy_with_logits shows (N,) class ids as labels_size=[1, N]."""
+    return len(labels) == 2 and len(predictions) == 2 and labels[0] == 1 and labels[1] == predictions[0] != 1
 
 
 def _are_class_ids(labels: tuple[Any, ...], predictions: tuple[Any, ...]) -> bool:

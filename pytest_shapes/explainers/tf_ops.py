@@ -132,7 +132,13 @@ def broadcast(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
     )
     shown = f"{format_shape(a)} and {format_shape(b)}"
     size_a, size_b = pa[axis], pb[axis]
-    if axis == rank - 1:
+    if axis == 0 and rank >= 2 and len(a) == len(b):
+        hint = (
+            f"the batch axis differs, {size_a} vs {size_b}: a tensor made with a fixed batch size "
+            "(tf.random.normal((32, d)), tf.ones((32, 1))) meets a batch of another size; build it from the data: "
+            "tf.random.normal(tf.shape(x)), tf.ones_like(x), or use drop_remainder=True when batching"
+        )
+    elif axis == rank - 1:
         hint = (
             f"make axis {axis} (features/channels) agree, {size_a} vs {size_b}: for a residual/skip connection "
             f"project one branch to the other's size, e.g. layers.Dense({size_a}) (or a 1x1 Conv with {size_a} "

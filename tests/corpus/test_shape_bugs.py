@@ -664,3 +664,86 @@ def test_dot_layer_contracts_axes_of_different_sizes():
 
 def test_time_distributed_after_rnn_without_return_sequences():
     keras.Sequential([keras.Input(shape=(10, 4)), layers.LSTM(8), layers.TimeDistributed(layers.Dense(3))])
+
+
+# -- from public reports: unbatched multi-input samples, fixed batch sizes, padding, RNN states, labels
+
+
+# source: openillumi.com "Fix Keras 'Data cardinality is ambiguous'" (one sample passed where a batch is expected)
+# true kind: missing-batch-axis (one image (16, 16, 3) and one metadata row (4,) without their batch axis)
+# fix: model.predict([img[None, ...], meta[None, ...]])
+def test_multi_input_predict_one_sample():
+    img = keras.Input((16, 16, 3), name="image")
+    meta = keras.Input((4,), name="meta")
+    a = layers.Flatten()(layers.Conv2D(4, 3)(img))
+    x = layers.Concatenate()([a, meta])
+    model = keras.Model([img, meta], layers.Dense(1)(x))
+    model.predict([np.zeros((16, 16, 3), "float32"), np.zeros((4,), "float32")], verbose=0)
+
+
+# source: keras-team/keras#5255 "Variational recurrent autoencoder and batch size"; keras-team/keras#7716
+#         (epsilon = K.random_normal(shape=(batch_size, latent_dim)) breaks on a smaller batch);
+#         tensorflow/models#25 ("Incompatible shapes: [10000,200] vs. [128,200]")
+# true kind: broadcast-incompatible (noise drawn for a fixed batch of 8, the batch has 4 samples)
+# fix: eps = tf.random.normal(tf.shape(z_mean))
+def test_vae_sampling_uses_fixed_batch_size():
+    BATCH, LATENT = 8, 2
+
+    class Sampling(layers.Layer):
+        def call(self, inputs):
+            z_mean, z_log_var = inputs
+            eps = tf.random.normal((BATCH, LATENT))
+            return z_mean + tf.exp(0.5 * z_log_var) * eps
+
+    inp = keras.Input((10,))
+    h = layers.Dense(8, activation="relu")(inp)
+    z_mean = layers.Dense(LATENT)(h)
+    z_log_var = layers.Dense(LATENT)(h)
+    z = Sampling()([z_mean, z_log_var])
+    vae = keras.Model(inp, layers.Dense(10)(z))
+    vae.predict(np.zeros((4, 10), "float32"), verbose=0)
+
+
+# source: carted.com "Variable-Length Sequences in TensorFlow" (fixed padded_shapes for a fixed-length model)
+# true kind: size-mismatch (a 12-token sequence cannot be padded to 10)
+# fix: ds.map(lambda s: s[:10]).padded_batch(4, padded_shapes=[10])   # truncate first
+def test_padded_shapes_smaller_than_longest_sequence():
+    seqs = [np.arange(1, n + 1) for n in (3, 12, 5, 6)]
+    ds = tf.data.Dataset.from_generator(
+        lambda: iter(seqs), output_signature=tf.TensorSpec((None,), tf.int64)
+    ).padded_batch(4, padded_shapes=[10])
+    next(iter(ds))
+
+
+# source: rstudio/keras3#411 "How to get the state of LSTM layer?"; tensorflow/tensorflow#37497 ("rnn returns
+#         the output and states in a single list")
+# true kind: structure-mismatch (GRU(return_state=True) returns [output, state]; the list goes into Dense)
+# fix: out, state = layers.GRU(8, return_state=True)(inp); layers.Dense(1)(out)
+def test_gru_return_state_output_not_unpacked():
+    inp = keras.Input((10, 3))
+    out = layers.GRU(8, return_state=True)(inp)
+    layers.Dense(1)(out)
+
+
+# source: whosebug.com "What is the issue with my last dense keras layer?" / "Keras Dense Layer Output - Shape
+#         Error" (to_categorical infers the class count from the labels it sees)
+# true kind: target-mismatch (the test labels only hold classes 0-2, so to_categorical gives 3 columns, not 4)
+# fix: keras.utils.to_categorical(y_test, num_classes=4)
+def test_evaluate_to_categorical_infers_fewer_classes():
+    model = keras.Sequential([keras.Input((8,)), layers.Dense(4, activation="softmax")])
+    model.compile("sgd", "categorical_crossentropy")
+    y_test = np.array([0, 1, 2, 1] * 4)
+    model.evaluate(np.zeros((16, 8), "float32"), keras.utils.to_categorical(y_test), verbose=0)
+
+
+# source: keras-team/keras#8889 "LSTM Seq2Seq autoencoder input incompability error"; keras-team/keras#4523
+#         (RepeatVector(timesteps) must repeat the input length)
+# true kind: target-mismatch (the decoder rebuilds 10 steps, the targets have 12)
+# fix: layers.RepeatVector(12)
+def test_lstm_autoencoder_repeatvector_wrong_length():
+    model = keras.Sequential(
+        [keras.Input((12, 3)), layers.LSTM(8), layers.RepeatVector(10), layers.LSTM(3, return_sequences=True)]
+    )
+    model.compile("adam", "mse")
+    x = np.random.rand(8, 12, 3).astype("float32")
+    model.fit(x, x, epochs=1, batch_size=8, verbose=0)
