@@ -365,6 +365,12 @@ SHAPE_BUGS = {
 }
 
 
+# pytest renders a traceback's source with ast.parse; deep inside an in-process pytester run in an
+# xdist worker, CPython 3.11 then sometimes fails with "SystemError: AST constructor recursion depth
+# mismatch" (an INTERNALERROR of the inner run). Native tracebacks need no ast; the sections are the same.
+NATIVE_TRACEBACKS = ("--tb=native",)
+
+
 def _corpus_source(name: str) -> str:
     from pathlib import Path
 
@@ -388,7 +394,7 @@ def test_corpus_covers_every_scenario() -> None:
 @pytest.mark.parametrize(("name", "expected"), SHAPE_BUGS.items(), ids=list(SHAPE_BUGS))
 def test_shape_bug_is_diagnosed(shape_bugs: pytest.Pytester, name: str, expected: tuple[str, str, str]) -> None:
     kind, headline, hint = expected
-    result = shape_bugs.runpytest(f"test_shape_bugs.py::{name}", "-ra", "-p", "no:cacheprovider")
+    result = shape_bugs.runpytest(f"test_shape_bugs.py::{name}", "-ra", "-p", "no:cacheprovider", *NATIVE_TRACEBACKS)
     result.assert_outcomes(failed=1)
     output = result.stdout.str()
     section = output.split(" shape diagnosis ", 1)[1].split("\n", 1)[1]
@@ -416,9 +422,7 @@ def test_other_failures_are_not_diagnosed(pytester: pytest.Pytester) -> None:
     assert len(names) >= 40 and len(names) == len(set(names))
     pytester.makepyfile(test_not_shape_bugs=source)
 
-    # native tracebacks: pytest's own source rendering of 95 framework tracebacks can hit a CPython 3.11
-    # ast.parse recursion bug (SystemError) deep inside an xdist worker; the sections are the same
-    result = pytester.runpytest("test_not_shape_bugs.py", "-p", "no:cacheprovider", "-rf", "--tb=native")
+    result = pytester.runpytest("test_not_shape_bugs.py", "-p", "no:cacheprovider", "-rf", *NATIVE_TRACEBACKS)
 
     result.assert_outcomes(failed=len(names))
     output = result.stdout.str()
