@@ -357,6 +357,11 @@ SHAPE_BUGS = {
         "*labels (8, 12, 3) vs predictions (8, 10, 3)*",
         "layers.RepeatVector(12)",
     ),
+    "test_concatenate_layer_called_on_one_tensor": (
+        "structure-mismatch",
+        "A `Concatenate` layer should be called on a list of at least 1 input",
+        "layers.Concatenate()([a, b])",
+    ),
     "test_tf_function_signature_dtype": (
         "dtype-mismatch",
         "*expected dtype float32, got int32",

@@ -31,6 +31,19 @@ def _channels(match: re.Match[str], message: Message, context: Any) -> Diagnosis
     )
 
 
+def _channels_wanted_first(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    want, got = match.group(1), match.group(2)
+    return Diagnosis(
+        "size-mismatch",
+        f"image op: the images have {got} channels, it takes {want}",
+        hint=f"give the images {want} channels (grayscale to RGB: tf.image.grayscale_to_rgb, or np.repeat(x, {want}, -1) "
+        "from one channel)",
+        expected=f"{want} channels",
+        actual=f"{got} channels",
+        axis=-1,
+    )
+
+
 def _merge(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     shapes = [parse_shape(text) for text in re.findall(S, match.group(1))]
     a, b = shapes[0], shapes[1] if len(shapes) > 1 else shapes[0]
@@ -107,7 +120,7 @@ def refine(symptom: Diagnosis, message: Message, context: Any) -> Diagnosis:
 
 ROWS = (
     row(
-        r"(?:of layer [\"']?([\w.-]+)[\"']? )?is incompatible with the layer: expected dtype=(\w+), found dtype=(\w+)",
+        r"(?:of layer [\"']?([\w.-]+)[\"']? )?is incompatible with the layer: expected dtype=(\w+), found dtype=(?:<dtype: ')?(\w+)'?>?",
         _dtype,
     ),
     row(
@@ -115,6 +128,8 @@ ROWS = (
         _channels,
     ),
     row(r"input depth must be evenly divisible by filter depth: (\d+) vs (\d+)", _channels),
+    row(r"input and filter must have the same depth: (\d+) vs (\d+)", _channels),
+    row(r"Input images must have (\d+) channels, but received images with (\d+) channels", _channels_wanted_first),
     row(
         rf"(?:Every value in `xs?` must have the same shape[^.]*\.|requires inputs to have the same shape)[^(]*((?:{S}).*?(?:{S}))",
         _merge,

@@ -75,6 +75,15 @@ def _undefined(match: re.Match[str], message: Message, context: Any) -> Diagnosi
     )
 
 
+def _structure(hint: str) -> Any:
+    """A builder for a structure message that says all there is: the message is the diagnosis."""
+
+    def build(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+        return Diagnosis("structure-mismatch", match.group(0).rstrip(".:"), hint=hint)
+
+    return build
+
+
 ROWS = (
     row(r"expects (\d+) (?:named )?input\(s\)(?: with keys (\[[^\]]*\]))?, but it received (\d+) input", _input_count),
     row(
@@ -89,5 +98,50 @@ ROWS = (
     row(
         rf"The last dimension of the inputs to a Dense layer should be defined\. Found None\. Full input shape received: ({S})()",
         _undefined,
+    ),
+    # merge and attention layers take lists of inputs
+    row(
+        r"A `?\w+`? layer should be called on (?:a list of (?:at least )?\d+ inputs?|exactly \d+ inputs)",
+        _structure("pass the inputs as one list: layers.Concatenate()([a, b]); Dot and Subtract take exactly two"),
+    ),
+    row(
+        r"A merge layer should be called on a list of inputs",
+        _structure("pass the inputs as one list: layers.Add()([a, b])"),
+    ),
+    row(
+        r"Attention layer (?:must be called on a list of inputs|accepts inputs list of length 2 or 3)",
+        _structure("call it on [query, value] or [query, value, key]: layers.Attention()([query, value])"),
+    ),
+    # what fit/evaluate/predict get from a dataset, a generator or a PyDataset
+    row(
+        r"Data is expected to be in format `x`, `\(x,\)`, `\(x, y\)`, or `\(x, y, sample_weight\)`",
+        _structure(
+            "yield (x,), (x, y) or (x, y, sample_weight); several inputs go in one tuple or dict: ((x1, x2), y)"
+        ),
+    ),
+    row(
+        r"(?:the generator must return a tuple|PyDataset\.__getitem__\(\) must return a tuple or a dict)",
+        _structure(
+            "return (x,), (x, y) or (x, y, sample_weight) from each step; several inputs in one tuple: ((x1, x2), y)"
+        ),
+    ),
+    row(
+        r"Expected keys (\[[^\]]*\]) in loss dict, but found loss\.keys\(\)=(\[[^\]]*\])",
+        _structure("name the loss dict's keys after the model's outputs"),
+    ),
+    row(
+        r"y_true and y_pred have different structures",
+        _structure(
+            "give y the structure of the model's outputs: one array per output, as a list or a dict keyed by output name"
+        ),
+    ),
+    # weights and states
+    row(
+        r"You called `set_weights\(weights\)` on layer [\"']?[\w/.-]+[\"']? with a weight list of length \d+, but the layer was expecting \d+ weights",
+        _structure("pass every weight the layer has (layer.get_weights() shows the list: kernel, then bias)"),
+    ),
+    row(
+        r"Layer [\w/.-]+ expects \d+ states?, but it received \d+ state values?",
+        _structure("pass one initial state per RNN state: an LSTM has two, initial_state=[h, c]"),
     ),
 )

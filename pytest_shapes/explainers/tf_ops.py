@@ -255,6 +255,15 @@ def _conv_graph(match: re.Match[str], message: Message, context: Any) -> Diagnos
     return spatial(f"a window of {window} does not fit in {size}", format_shape(parse_shape(match.group(3))))
 
 
+def _cropping(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    received = format_shape(parse_shape(match.group(1)))
+    diagnosis = spatial("the crop removes the whole axis", received)
+    diagnosis.hint = (
+        f"crop less than the input has ({received}): lower the Cropping layer's cropping=, or feed larger inputs"
+    )
+    return diagnosis
+
+
 def _downsampling(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     diagnosis = spatial(
         f"layer '{match.group(1)}' downsamples below one pixel/step", format_shape(parse_shape(match.group(2)))
@@ -442,7 +451,7 @@ ROWS = (
     ),
     row(rf"Cannot reshape a tensor with (\d+) elements to shape ({S}) \((\d+) elements\)", _reshape_graph),
     row(
-        rf"total size of (?:the )?(?:tensor|new array) must be unchanged\.?,? (?:Received: )?input_shape ?= ?({S}),? (?:target_shape|output_shape) ?= ?({S})",
+        rf"total size of (?:the )?(?:tensor|new array) must be unchanged\.?,? (?:Received: )?input_shape ?= ?({S}),? (?:target_shape|output_shape|newshape) ?= ?({S})",
         _reshape_keras,
     ),
     # convolution / pooling sizes
@@ -456,6 +465,12 @@ ROWS = (
         re.S,
     ),
     row(r"Computed output size would be (?:zero or )?negative\. Received:? `?inputs[. ]shape=(\([^)]*\))", _conv_keras),
+    # Keras' Cropping layers: the crop is larger than the input
+    row(
+        rf"`?cropping`? (?:parameter|argument) .*?(?:smaller|greater) than the input.*?Received:? input_shape=({S})",
+        _cropping,
+        re.S,
+    ),
     # tf_keras: "One of the dimensions in the output is <= 0 due to downsampling in conv2d_1. ... Received input shape [None, 3, 3, 1]"
     row(rf"output is <= 0 due to downsampling in ([\w/.-]+)\..*?Received input shape ({S})", _downsampling, re.S),
     # dtypes

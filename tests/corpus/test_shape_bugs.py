@@ -747,3 +747,8 @@ def test_lstm_autoencoder_repeatvector_wrong_length():
     model.compile("adam", "mse")
     x = np.random.rand(8, 12, 3).astype("float32")
     model.fit(x, x, epochs=1, batch_size=8, verbose=0)
+
+
+def test_concatenate_layer_called_on_one_tensor():
+    a = keras.Input(shape=(4,))
+    layers.Concatenate()(a)
