@@ -53,7 +53,7 @@ def _about_an_argument(text: str) -> bool:
     return False
 
 
-def about_a_shape(message: Message) -> bool:
+def _about_a_shape(message: Message) -> bool:
     """The message's sentences are about a tensor's shape (not a configuration, not an op's argument)."""
     return (
         message.about_shapes
@@ -64,7 +64,7 @@ def about_a_shape(message: Message) -> bool:
 
 
 def _unknown(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
-    if not about_a_shape(message):
+    if not _about_a_shape(message):
         return None
     # the message is unfamiliar, but data that does not fit the model explains it
     found = root_cause(None, context)

@@ -11,6 +11,7 @@ from typing import Any
 
 from pytest_shapes.diagnosis import Diagnosis
 from pytest_shapes.explainers import tf_ops
+from pytest_shapes.explainers.keras_structure import unknown_size
 from pytest_shapes.explainers.messages import SHAPE_PATTERN, Message, parse_shape
 from pytest_shapes.explainers.rootcause import root_cause
 from pytest_shapes.explainers.table import row
@@ -19,29 +20,28 @@ from pytest_shapes.spec import format_shape
 S = SHAPE_PATTERN
 
 
-def _channels(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
-    got, want = match.group(1), match.group(2)
-    return Diagnosis(
-        "size-mismatch",
-        f"convolution: the input has {got} channels, the kernel was built for {want}",
-        hint=f"feed {want}-channel data (e.g. channels-last (N, H, W, {want})), or rebuild the layer for {got} channels",
-        expected=f"{want} channels",
-        actual=f"{got} channels",
-        axis=-1,
-    )
+_CONVOLUTION = "convolution: the input has {got} channels, the kernel was built for {want}"
 
 
-def _channels_wanted_first(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
-    want, got = match.group(1), match.group(2)
-    return Diagnosis(
-        "size-mismatch",
-        f"image op: the images have {got} channels, it takes {want}",
-        hint=f"give the images {want} channels (grayscale to RGB: tf.image.grayscale_to_rgb, or np.repeat(x, {want}, -1) "
-        "from one channel)",
-        expected=f"{want} channels",
-        actual=f"{got} channels",
-        axis=-1,
-    )
+def _channels(got_first: bool, what: str) -> Any:
+    """A builder for "<op> wants n channels, got m" messages; `got_first`: the message names the input's count first.
+
+    `what` is the headline, with {got} and {want} for the two counts.
+    """
+
+    def build(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+        got, want = (match.group(1), match.group(2)) if got_first else (match.group(2), match.group(1))
+        return Diagnosis(
+            "size-mismatch",
+            what.format(got=got, want=want),
+            hint=f"feed {want}-channel data (channels-last (N, H, W, {want}); from one channel: np.repeat(x, {want}, "
+            f"-1) or tf.image.grayscale_to_rgb), or build the layer for {got} channels",
+            expected=f"{want} channels",
+            actual=f"{got} channels",
+            axis=-1,
+        )
+
+    return build
 
 
 def _merge(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
@@ -89,15 +89,7 @@ def _empty_output(match: re.Match[str], message: Message, context: Any) -> Diagn
 
 
 def _undefined(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
-    shape = format_shape(parse_shape(match.group(1)))
-    return Diagnosis(
-        "size-mismatch",
-        f"a layer cannot build its weights for {shape}: the size of its feature/channel axis is unknown (None)",
-        hint="give that axis a size, e.g. keras.Input(shape=(..., channels)); after layers that lose the size "
-        "(a Lambda, tf.reshape with -1, ragged inputs) set it with layers.Reshape or tf.ensure_shape",
-        expected="a known last axis",
-        actual=shape,
-    )
+    return unknown_size(format_shape(parse_shape(match.group(1))), None)
 
 
 def _dtype(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
@@ -125,11 +117,14 @@ ROWS = (
     ),
     row(
         r"The number of input channels must match the kernel's input channels\. Received: input channels=(\d+), kernel input channels=(\d+)",
-        _channels,
+        _channels(True, _CONVOLUTION),
     ),
-    row(r"input depth must be evenly divisible by filter depth: (\d+) vs (\d+)", _channels),
-    row(r"input and filter must have the same depth: (\d+) vs (\d+)", _channels),
-    row(r"Input images must have (\d+) channels, but received images with (\d+) channels", _channels_wanted_first),
+    row(r"input depth must be evenly divisible by filter depth: (\d+) vs (\d+)", _channels(True, _CONVOLUTION)),
+    row(r"input and filter must have the same depth: (\d+) vs (\d+)", _channels(True, _CONVOLUTION)),
+    row(
+        r"Input images must have (\d+) channels, but received images with (\d+) channels",
+        _channels(False, "image op: the images have {got} channels, it takes {want}"),
+    ),
     row(
         rf"(?:Every value in `xs?` must have the same shape[^.]*\.|requires inputs to have the same shape)[^(]*((?:{S}).*?(?:{S}))",
         _merge,

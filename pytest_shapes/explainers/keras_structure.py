@@ -58,15 +58,21 @@ def _weights(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
 
 
 def _undefined(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
-    shape, variable = match.group(1), match.group(2)
+    variable = match.group(2)
     layer = (variable.split("/")[-2] if "/" in variable else variable) or None
+    return unknown_size(format_shape(parse_shape(match.group(1))), layer)
+
+
+def unknown_size(shape: str, layer: str | None) -> Diagnosis:
+    """A layer that cannot build its weights: the size of its input's last (feature/channel) axis is None."""
     return Diagnosis(
         "size-mismatch",
-        f"{f'layer {layer!r}' if layer else 'a Dense layer'} cannot build its weights for {shape}: "
+        f"{f'layer {layer!r}' if layer else 'a layer'} cannot build its weights for {shape}: "
         "the size of its input's last axis is unknown (None)",
         hint=(
             "give the feature axis a size, e.g. keras.Input(shape=(n_features,)); after convolutions on "
-            "variable-size images use layers.GlobalAveragePooling2D() instead of Flatten(); "
+            "variable-size images use layers.GlobalAveragePooling2D() instead of Flatten(); after layers that "
+            "lose the size (a Lambda, tf.reshape with -1) set it with layers.Reshape or tf.ensure_shape; "
             "convert ragged inputs to dense/padded tensors first"
         ),
         expected="a known last axis",

@@ -58,14 +58,11 @@ def _unordered(match: re.Match[str], message: Message, context: Any) -> Diagnosi
     """Two shapes in a loss, in an order that depends on the loss and the Keras version."""
     first, second = parse_shape(match.group(1)), parse_shape(match.group(2))
     output = _output_shape(context.model)
-    if output is not None and len(first) == len(output) != len(second):
-        return explain_targets(second, first, None)
-    if output is not None and len(second) == len(output) != len(first):
-        return explain_targets(first, second, None)
-    if output is not None and first[1:] == tuple(output[1:]) != second[1:]:
-        return explain_targets(second, first, None)
-    if output is not None and second[1:] == tuple(output[1:]) != first[1:]:
-        return explain_targets(first, second, None)
+    if output is not None:  # the predictions are the one shaped like the model's output: by rank, then by sizes
+        for key in (len, lambda shape: tuple(shape[1:])):
+            for labels, predictions in ((first, second), (second, first)):
+                if key(predictions) == key(output) != key(labels):
+                    return explain_targets(labels, predictions, None)
     if first == second:
         return None
     return Diagnosis(
