@@ -46,7 +46,7 @@ _NOT_ABOUT_SHAPES = re.compile(
     r"\bNaN\b|\bInf\b|did not hold|Condition x|to be true\. Summarized data|OOM when allocating|out of memory|"
     r"Resource ?[Ee]xhausted|out-of-bounds|"
     r"No such file|not found|Could not interpret|Unknown (?:loss|optimizer|activation|metric)|"
-    r"Unrecognized keyword|End of sequence|must be (?:positive|non-negative|greater than)",
+    r"Unrecognized keyword|End of sequence|must be (?:positive|non-negative|greater than (?:or equal to )?(?:-?\d|zero))",
 )
 # types of errors a shape, rank, size or dtype problem surfaces as
 _SHAPE_ERROR_TYPES = ("InvalidArgumentError", "ValueError", "TypeError", "DataLossError")  # tf.data padding: DataLoss

@@ -465,9 +465,9 @@ ROWS = (
         re.S,
     ),
     row(r"Computed output size would be (?:zero or )?negative\. Received:? `?inputs[. ]shape=(\([^)]*\))", _conv_keras),
-    # Keras' Cropping layers: the crop is larger than the input
+    # Keras' Cropping layers (Keras 3 and 2 wordings): the crop is larger than the input
     row(
-        rf"`?cropping`? (?:parameter|argument) .*?(?:smaller|greater) than the input.*?Received:? input_shape=({S})",
+        rf"cropping`? (?:parameter|argument|must).*?(?:smaller|greater) than the (?:input|corresponding).*?Received:? (?:input_shape|inputs\.shape)=({S})",
         _cropping,
         re.S,
     ),
