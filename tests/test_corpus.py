@@ -362,6 +362,26 @@ SHAPE_BUGS = {
         "A `Concatenate` layer should be called on a list of at least 1 input",
         "layers.Concatenate()([a, b])",
     ),
+    "test_resize_grayscale_images_in_dataset_map": (
+        "missing-axis",
+        "image op input: expected rank 3 (h, w, c) or 4 (n, h, w, c), got (20, 20)*",
+        "img[..., None]  # (20, 20) -> (20, 20, 1)",
+    ),
+    "test_random_crop_size_without_channel_axis": (
+        "missing-axis",
+        "random_crop: size has 2 entries for a value of (32, 32, 3)*",
+        "size=[..., 3]",
+    ),
+    "test_conv3d_grey_volumes_without_channel_axis": (
+        "missing-axis",
+        "input of layer 'conv3d*': expected rank >= 5, got (2, 8, 16, 16) (axis 4 of size 1 is missing)",
+        "x[..., None]  # (2, 8, 16, 16) -> (2, 8, 16, 16, 1)",
+    ),
+    "test_2d_pooling_after_conv1d": (
+        "rank-mismatch",
+        "input of layer 'max_pooling2d*': expected rank 4, got (None, 18, 16)*",
+        "layers.MaxPooling1D()",
+    ),
     "test_tf_function_signature_dtype": (
         "dtype-mismatch",
         "*expected dtype float32, got int32",

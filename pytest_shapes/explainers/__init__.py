@@ -30,6 +30,7 @@ FAMILIES = (
     "keras_input",  # Keras input specs: a layer's ndim / axis / shape checks
     "keras_structure",  # inputs that do not line up with a model's Inputs; weights that do not fit
     "keras_layers",  # checks inside layers and keras.ops: channels, merges, attention, undefined sizes
+    "images",  # image ops and preprocessing layers: image ranks, crop sizes
     "targets",  # losses and metrics: predictions vs labels
     "signature",  # tf.function input signatures
     "data",  # generators and tf.data datasets: what they yield vs what was declared or batched

@@ -55,16 +55,44 @@ def _rank(message: Message, want: int, relation: str, actual: tuple[Any, ...]) -
     concrete = all(dim is not None for dim in actual)
     if len(actual) == want - 1 and len(actual) >= 2 and concrete:
         op = re.search(r"\[Op:(\w+)\]", message.text)  # a TensorFlow op's error names the op, not a layer
-        image = _IMAGE_LAYER.search(message.layer or layer or (op.group(1) if op else "")) is not None
+        image = _IMAGE_LAYER.search(layer or message.layer or (op.group(1) if op else "")) is not None
+        if image and len(actual) >= 3 and actual[-1] == actual[-2] > 4:
+            # (2, 8, 16, 16) into a Conv3D: the last two axes are one square picture, so the channels are missing
+            diagnosis = compare((*(None,) * (want - 1), 1), actual, where, expected_text=expected_text)
+            return _located(diagnosis, layer)
         if not (image and actual[-1] <= 4):  # a trailing 1-4 into an image layer is a channel axis: one sample
-            # (8, 10) into an LSTM, (2, 8, 16, 16) into a Conv3D: one sample without its batch axis, or a
+            # (8, 10) into an LSTM, (2, 8, 10, 6) into a Conv3D: one sample without its batch axis, or a
             # batch without its last (time/feature/channel) axis; the message cannot tell which
             return _located(_batch_or_last_axis(where, expected_text, actual), layer)
+    variant = _pooling_variant(layer or message.layer, len(actual))
+    if variant and relation == "" and not concrete:
+        return _located(_wrong_pooling(where, expected_text, actual, variant), layer)
     diagnosis = compare((None,) * want, actual, where, expected_text=expected_text)
     return _symbolic_hint(_located(diagnosis, layer))
 
 
 _IMAGE_LAYER = re.compile(r"(?i)conv_?[23]d|pool|depthwise|separable|up_?sampling|cropping|zero_?padding|conv_?lstm")
+
+
+def _pooling_variant(layer: str | None, rank: int) -> str | None:
+    """The pooling layer of the dimension that fits `rank`, when `layer` is one of another dimension."""
+    named = re.fullmatch(r"(global_)?(max|average)_pooling([123])d(_\d+)?", layer or "")
+    if not named or not 3 <= rank <= 5 or int(named.group(3)) == rank - 2:
+        return None
+    prefix = "Global" if named.group(1) else ""
+    return f"{prefix}{named.group(2).capitalize()}Pooling{rank - 2}D"
+
+
+def _wrong_pooling(where: str, expected_text: str, actual: tuple[Any, ...], variant: str) -> Diagnosis:
+    # pooling has no weights and comes in 1D/2D/3D: a rank error in the graph means the wrong one was picked
+    shown = format_shape(actual)
+    return Diagnosis(
+        "rank-mismatch",
+        f"{where}: expected {expected_text}, got {shown} (a pooling layer of another dimension)",
+        hint=f"pool {shown} with layers.{variant}(), the pooling layer for rank {len(actual)}",
+        expected=expected_text,
+        actual=shown,
+    )
 
 
 def _batch_or_last_axis(where: str, expected_text: str, actual: tuple[Any, ...]) -> Diagnosis:

@@ -752,3 +752,25 @@ def test_lstm_autoencoder_repeatvector_wrong_length():
 def test_concatenate_layer_called_on_one_tensor():
     a = keras.Input(shape=(4,))
     layers.Concatenate()(a)
+
+
+# -- image ops and image layers of the wrong dimension
+
+
+def test_resize_grayscale_images_in_dataset_map():
+    ds = tf.data.Dataset.from_tensor_slices(np.zeros((8, 20, 20), "float32"))
+    ds.map(lambda img: tf.image.resize(img, (16, 16)))  # grey images have no channel axis
+
+
+def test_random_crop_size_without_channel_axis():
+    ds = tf.data.Dataset.from_tensor_slices(np.zeros((8, 32, 32, 3), "float32"))
+    ds.map(lambda img: tf.image.random_crop(img, size=[24, 24]))
+
+
+def test_conv3d_grey_volumes_without_channel_axis():
+    model = keras.Sequential([layers.Conv3D(2, 3), layers.GlobalAveragePooling3D()])
+    model(np.zeros((2, 8, 16, 16), "float32"))
+
+
+def test_2d_pooling_after_conv1d():
+    keras.Sequential([keras.Input((20,)), layers.Embedding(50, 8), layers.Conv1D(16, 3), layers.MaxPooling2D()])

@@ -1,0 +1,112 @@
+"""Image ops and image preprocessing layers: the rank an image must have, and crop sizes.
+
+`tf.image.*`, Keras' image layers (Resizing, RandomFlip ...) and `keras.ops.image` want one image
+(h, w, c) or a batch (n, h, w, c). A rank-2 value is a grey-level image without its channel axis, the
+usual cause; other ranks say only that the rank is wrong. TensorFlow's own message often names no
+shape (``'images' must have either 3 or 4 dimensions.``): then the op's argument gives it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pytest_shapes.diagnosis import Diagnosis
+from pytest_shapes.explainers.messages import SHAPE_PATTERN, Message, parse_shape
+from pytest_shapes.explainers.table import as_symptom, row
+from pytest_shapes.spec import format_shape
+
+S = SHAPE_PATTERN
+
+_IMAGE_NAME = r"'?`?(?:images?|input image|image tensor|image array|data|inputs?)`?'?"
+
+
+def _image_rank(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    shape_text = next((group for group in match.groups() if group), None)
+    if shape_text is not None:
+        shape = parse_shape(shape_text)
+    else:  # the op's first argument is the image
+        operands = context.op_operand_shapes
+        if not operands:
+            return None
+        shape = operands[0]
+    return image_rank(shape)
+
+
+def image_rank(shape: tuple[Any, ...]) -> Diagnosis:
+    """An image op got `shape`, which is neither (h, w, c) nor (n, h, w, c)."""
+    shown = format_shape(shape)
+    expected = "rank 3 (h, w, c) or 4 (n, h, w, c)"
+    headline = f"image op input: expected {expected}, got {shown}"
+    if len(shape) == 2:
+        fixed = format_shape((*shape, 1))
+        return Diagnosis(
+            "missing-axis",
+            f"{headline} (a grey-level image without its channel axis)",
+            hint=f"add the channel axis: img[..., None]  # {shown} -> {fixed} (tf.expand_dims(img, -1) in a "
+            "dataset.map)",
+            expected=expected,
+            actual=shown,
+            axis=2,
+        )
+    if len(shape) == 5 and shape[0] == 1:
+        return Diagnosis(
+            "extra-axis",
+            f"{headline} (axis 0 of size 1 is extra)",
+            hint=f"drop the size-1 axis: tf.squeeze(x, axis=0)  # {shown} -> {format_shape(shape[1:])}",
+            expected=expected,
+            actual=shown,
+            axis=0,
+        )
+    return Diagnosis(
+        "rank-mismatch",
+        headline,
+        hint="give the op images as (h, w, c) or batches as (n, h, w, c): reshape flat pixels with "
+        "tf.reshape(x, (h, w, c)); split a sequence of frames into images first",
+        expected=expected,
+        actual=shown,
+    )
+
+
+def _crop_size(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """`tf.image.random_crop(value, size)`: `size` needs one entry per axis of `value`."""
+    rank, entries = int(match.group(1)), int(match.group(2))
+    operands = context.op_operand_shapes
+    value = operands[0] if operands and len(operands[0]) == rank else None
+    shown = format_shape(value) if value is not None else f"rank {rank}"
+    headline = f"random_crop: size has {entries} entries for a value of {shown}"
+    if value is not None and entries == rank - 1 and isinstance(value[-1], int):
+        return Diagnosis(
+            "missing-axis",
+            f"{headline} (the size of the last axis is missing)",
+            hint=f"give a size for every axis, the last one included: size=[..., {value[-1]}] (keep all channels)",
+            expected=f"{rank} entries",
+            actual=f"{entries} entries",
+            axis=-1,
+        )
+    return Diagnosis(
+        "rank-mismatch",
+        headline,
+        hint=f"size needs one entry per axis of the value ({rank})",
+        expected=f"{rank} entries",
+        actual=f"{entries} entries",
+    )
+
+
+ROWS = (
+    row(r"'images?' must have either 3 or 4 dimensions\.?(?!\S)", _image_rank),
+    row(
+        rf"'images?' \(shape ({S})\) must (?:have either 3 or 4 dimensions|be at least three-dimensional)", _image_rank
+    ),
+    row(
+        rf"{_IMAGE_NAME} to (?:be|have) rank 3 (?:\(single image\) )?or (?:rank )?4.*?(?:shape|Got|Received)\S*\s*=?\s*({S})",
+        _image_rank,
+        re.S,
+    ),
+    row(rf"Invalid images rank: expected rank 3 .*?images\.shape=({S})", _image_rank, re.S),
+    row(rf"Expected an image array with shape .*?incorrect rank, of shape ({S})", _image_rank, re.S),
+    # graph mode: random_crop compares shape(value) with size element-wise
+    row(r"Dimensions must be equal, but are (\d+) and (\d+) for '[^']*random_crop[^']*'", _crop_size),
+)
+
+refine = as_symptom
