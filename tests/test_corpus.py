@@ -382,6 +382,17 @@ SHAPE_BUGS = {
         "input of layer 'max_pooling2d*': expected rank 4, got (None, 18, 16)*",
         "layers.MaxPooling1D()",
     ),
+    "test_padded_batch_pads_to_the_batch_not_the_model": (
+        "size-mismatch",
+        "input of Sequential '*'.fit(): the dataset's elements (None, None) vary in size on axis 1, where the model "
+        "was built for 10",
+        "padded_shapes=",
+    ),
+    "test_normalization_adapted_on_other_features": (
+        "size-mismatch",
+        "layer 'normalization*' was built (or adapted) for 5 on the last axis, but got (*, 4)",
+        "the 5 features it was built for",
+    ),
     "test_tf_function_signature_dtype": (
         "dtype-mismatch",
         "*expected dtype float32, got int32",

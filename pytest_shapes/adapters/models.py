@@ -77,3 +77,32 @@ def expected_input(model: Any) -> Any:
         if declared is not None:
             return declared
     return keras_layer_input(model)
+
+
+_MAX_LAYERS = 2_000  # a walk over a huge or self-referencing model stops here
+
+
+def layers_called(model: Any, names: set[str]) -> list[Any]:
+    """The layers of `model` (nested models included) whose name or class name is in `names`."""
+    found, pending, seen = [], [model], 0
+    while pending and seen < _MAX_LAYERS:
+        current = pending.pop(0)
+        seen += 1
+        if current is not model and (getattr(current, "name", None) in names or type(current).__name__ in names):
+            found.append(current)
+        try:
+            children = list(getattr(current, "layers", None) or ())
+        except Exception:  # a model that cannot list its layers has none to search
+            children = []
+        pending.extend(children)
+    return found
+
+
+def weight_shapes(layer: Any) -> list[tuple[Any, ...]]:
+    """The shapes of a layer's variables (weights and adapted state such as a Normalization's mean)."""
+    try:
+        variables = list(getattr(layer, "weights", None) or ())
+    except Exception:  # an unbuilt or broken layer holds nothing we can read
+        return []
+    shapes = [dims_of(getattr(variable, "shape", None)) for variable in variables]
+    return [shape for shape in shapes if shape]

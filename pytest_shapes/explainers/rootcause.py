@@ -13,7 +13,7 @@ from typing import Any
 from pytest_shapes.classify import find_mismatch, wrong_order_hint
 from pytest_shapes.diagnosis import Diagnosis
 from pytest_shapes.explainers.context import ExplainContext, is_keras_model
-from pytest_shapes.spec import format_shape
+from pytest_shapes.spec import Spec, format_dims, format_shape
 from pytest_shapes.trace import attach_trace
 
 # methods that take a whole dataset: a "missing batch axis" there is a model built for one sample
@@ -38,6 +38,8 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
             if found is not None:
                 diagnosis = _dataset_size_in_input(found, context) or found
                 diagnosis.hint = wrong_order_hint(declared, actual) or diagnosis.hint
+            elif symptom is not None and symptom.kind in _DOWNSTREAM_KINDS:
+                diagnosis = _variable_length_data(declared, actual, context, model) or symptom
     if diagnosis is None:
         return None
     if model is not None and actual is not None and is_keras_model(model) and not diagnosis.trace:
@@ -46,6 +48,38 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
         # the symptom's layer, unless the message only named the model (Keras does, unfiltered)
         diagnosis.layer = symptom.layer
     return diagnosis
+
+
+# symptoms a layer deep in the model shows when the data fits the model's Input only as far as is known
+_DOWNSTREAM_KINDS = ("matmul-incompatible", "broadcast-incompatible", "size-mismatch", "reshape-size")
+
+
+def _variable_length_data(declared: Any, actual: Any, context: ExplainContext, model: Any) -> Diagnosis | None:
+    """A dataset whose elements vary in length (None) on an axis the model fixes: each batch has its own length.
+
+    `padded_batch` pads to the longest element of each batch, `TextVectorization` without
+    `output_sequence_length` to the longest text: the model then gets 7 steps where it was built for 10.
+    """
+    if not isinstance(declared, Spec) or declared.rank is None or not isinstance(actual, tuple):
+        return None
+    if len(actual) != declared.rank or not hasattr(context.inputs, "element_spec"):
+        return None
+    axes = [i for i in range(1, len(actual)) if actual[i] is None and isinstance(declared.dims[i], int)]
+    if not axes:
+        return None
+    axis, size = axes[0], declared.dims[axes[0]]
+    method = f".{context.entry}()" if context.entry else ""
+    return Diagnosis(
+        "size-mismatch",
+        f"input of {model_label(model)}{method}: the dataset's elements {format_shape(actual)} vary in size on "
+        f"axis {axis}, where the model was built for {size}",
+        hint=f"give every element {size} there in the pipeline: dataset.padded_batch(n, padded_shapes=...) with "
+        f"{size} on that axis, or TextVectorization(output_sequence_length={size}); a batch padded only to its "
+        "longest element has another size",
+        expected=format_dims(declared.dims),
+        actual=format_shape(actual),
+        axis=axis,
+    )
 
 
 def _dataset_size_in_input(found: Diagnosis, context: ExplainContext) -> Diagnosis | None:

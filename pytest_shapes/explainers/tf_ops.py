@@ -100,8 +100,55 @@ def _graph_binary(match: re.Match[str], message: Message, context: Any) -> Diagn
     if re.search(r"= BiasAdd\w*\[", node):
         return _bias(a, b)
     if _ELEMENTWISE_NODES.search(node):
-        return broadcast(a, b)
+        return elementwise(a, b, message, context, node)
     return None
+
+
+def elementwise(a: tuple[Any, ...], b: tuple[Any, ...], message: Message, context: Any, node: str = "") -> Diagnosis:
+    """An element-wise op on `a` and `b`; inside a layer (named by the message or the graph node) when known."""
+    return _against_layer_state(a, b, _layer_names(message, node), context) or broadcast(a, b)
+
+
+def _layer_names(message: Message, node: str) -> set[str]:
+    """Names the failing layer may have: the message's, its class, the graph node's name scopes."""
+    names = {message.layer} if message.layer else set()
+    names.update(re.findall(r"calling (?:layer '\w+' \(type )?(\w+)(?:\.call\(\)|\))", message.text))
+    scopes = re.match(r"\{\{node ([\w./-]+)\}\}", node)
+    for scope in scopes.group(1).split("/")[:-1] if scopes else ():
+        names.update({scope, re.sub(r"_\d+$", "", scope)})  # a retraced model numbers its scopes
+    return names
+
+
+def _against_layer_state(a: tuple[Any, ...], b: tuple[Any, ...], names: set[str], context: Any) -> Diagnosis | None:
+    """One operand is the failing layer's own weight or adapted state (a Normalization's mean): the data does not fit."""
+    model = context.model
+    if not names or model is None:
+        return None
+    from pytest_shapes.adapters.models import layers_called, weight_shapes
+
+    for layer in layers_called(model, names):
+        held = [_squeezed(shape) for shape in weight_shapes(layer)]
+        for state, data in ((b, a), (a, b)):
+            if _squeezed(state) in held and _squeezed(data) not in held and data and data[-1] != state[-1]:
+                return Diagnosis(
+                    "size-mismatch",
+                    f"layer '{layer.name}' was built (or adapted) for {state[-1]} on the last axis, "
+                    f"but got {format_shape(data)}",
+                    hint=f"feed it the {state[-1]} features it was built for (the same columns as in adapt() or "
+                    "training), or build/adapt it on data like this",
+                    expected=f"(..., {state[-1]})",
+                    actual=format_shape(data),
+                    axis=-1,
+                    layer=layer.name,
+                )
+    return None
+
+
+def _squeezed(shape: tuple[Any, ...]) -> tuple[Any, ...]:
+    index = 0
+    while index < len(shape) - 1 and shape[index] == 1:
+        index += 1
+    return tuple(shape[index:])
 
 
 def _bias(value: tuple[Any, ...], bias: tuple[Any, ...]) -> Diagnosis:
@@ -163,7 +210,7 @@ def broadcast(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
 
 def _broadcast_pair(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     a, b = _shapes(match, 1, 2)
-    return broadcast(a, b)
+    return elementwise(a, b, message, context)
 
 
 # -- reshape -------------------------------------------------------------------

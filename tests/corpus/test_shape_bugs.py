@@ -774,3 +774,24 @@ def test_conv3d_grey_volumes_without_channel_axis():
 
 def test_2d_pooling_after_conv1d():
     keras.Sequential([keras.Input((20,)), layers.Embedding(50, 8), layers.Conv1D(16, 3), layers.MaxPooling2D()])
+
+
+# -- a layer deep in the model fails; the cause is the data or an adapted layer
+
+
+def test_padded_batch_pads_to_the_batch_not_the_model():
+    seqs = [np.arange(1, n + 1) for n in (3, 7, 5, 6)]
+    ds = tf.data.Dataset.from_generator(
+        lambda: ((s, 1) for s in seqs),
+        output_signature=(tf.TensorSpec((None,), tf.int64), tf.TensorSpec((), tf.int64)),
+    ).padded_batch(4)  # pads to 7, the longest of the batch
+    model = keras.Sequential([keras.Input((10,)), layers.Embedding(20, 4), layers.Flatten(), layers.Dense(1)])
+    model.compile("sgd", "mse")
+    model.fit(ds, epochs=1, verbose=0)
+
+
+def test_normalization_adapted_on_other_features():
+    norm = layers.Normalization(axis=-1)
+    norm.adapt(np.random.rand(32, 5).astype("float32"))
+    model = keras.Sequential([norm, layers.Dense(1)])
+    model.predict(np.random.rand(4, 4).astype("float32"), verbose=0)
