@@ -393,6 +393,21 @@ SHAPE_BUGS = {
         "layer 'normalization*' was built (or adapted) for 5 on the last axis, but got (*, 4)",
         "the 5 features it was built for",
     ),
+    "test_input_declares_a_stray_size_1_axis_before_lstm": (
+        "extra-axis",
+        "input of layer 'lstm*': expected rank 3, got (None, 1, 6, 30) (axis 1 of size 1 is extra)",
+        "(None, 1, 6, 30) -> (None, 6, 30)",
+    ),
+    "test_concatenate_per_step_feature_without_its_axis": (
+        "missing-axis",
+        "concatenating (None, 10, 8) and (None, 10): (None, 10) lacks the last axis of (None, 10, 8)",
+        "layers.Reshape((10, 1))",
+    ),
+    "test_raw_conv2d_in_tf_function_on_grey_batch": (
+        "missing-axis",
+        "convolution input (2, 20, 16): no channel axis (the filter wants 1 channels)",
+        "x[..., None]  # (2, 20, 16) -> (2, 20, 16, 1)",
+    ),
     "test_tf_function_signature_dtype": (
         "dtype-mismatch",
         "*expected dtype float32, got int32",

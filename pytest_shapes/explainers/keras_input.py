@@ -112,6 +112,19 @@ def _batch_or_last_axis(where: str, expected_text: str, actual: tuple[Any, ...])
 
 def _too_many_axes(where: str, expected_text: str, want: int, actual: tuple[Any, ...]) -> Diagnosis:
     concrete = bool(actual) and all(dim is not None for dim in actual)
+    ones = [axis for axis in range(1, len(actual)) if actual[axis] == 1]
+    if not concrete and len(actual) == want + 1 and len(ones) == 1:
+        # (None, 10, 1, 8) into an LSTM: a stray size-1 axis, from the data or the Input declaration
+        shown, fixed = format_shape(actual), format_shape(actual[: ones[0]] + actual[ones[0] + 1 :])
+        return Diagnosis(
+            "extra-axis",
+            f"{where}: expected {expected_text}, got {shown} (axis {ones[0]} of size 1 is extra)",
+            hint=f"drop the size-1 axis: declare the Input without it, or tf.squeeze(x, axis={ones[0]}) / "
+            f"layers.Reshape before the layer  # {shown} -> {fixed}",
+            expected=expected_text,
+            actual=shown,
+            axis=ones[0],
+        )
     shown = format_shape(actual) if any(dim is not None for dim in actual) else f"rank {len(actual)}"
     merge = ""
     if len(actual) == want + 1 and want >= 3 and all(isinstance(dim, int) for dim in actual[-2:]):

@@ -144,6 +144,10 @@ ROWS = (
         _pair("lp", True),
     ),
     row(
+        rf"Arguments `target` and `output` must have the same shape up until the last dimension: target\.shape=({S}), output\.shape=({S})",
+        _pair("lp", True),
+    ),
+    row(
         rf"`labels\.shape` must equal `logits\.shape` except for the last dimension\. Received: labels\.shape=({S}) and logits\.shape=({S})",
         _pair("lp", True),
     ),
@@ -203,6 +207,14 @@ def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], spars
         hint = "the labels are one-hot (flattened): use loss='categorical_crossentropy', or pass class ids: y = y.argmax(axis=-1)"
         detail = "one-hot labels given to a sparse loss that expects class ids"
         expected = f"{format_shape(predictions[:-1])} class ids"
+    elif (steps := _sequence_steps(labels, predictions, sparse)) is not None:
+        hint = (
+            f"the model outputs {predictions[steps]} steps, the targets have {labels[steps]}: in teacher forcing the "
+            "decoder gets y[:, :-1] and the targets are y[:, 1:] (both one step shorter); else make the model produce "
+            f"{labels[steps]} steps, or cut the targets to the model's"
+        )
+        detail = "class ids for another number of steps"
+        expected = f"{format_shape(predictions[:-1])} class ids"
     elif _head_kept_spatial_axes(labels, predictions, sparse):
         kind = "rank-mismatch"
         hint = (
@@ -258,6 +270,15 @@ def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], spars
     return Diagnosis(
         kind, f"loss/metric: {shown} ({detail})", hint=hint, expected=expected, actual=format_shape(labels)
     )
+
+
+def _sequence_steps(labels: tuple[Any, ...], predictions: tuple[Any, ...], sparse: bool | None) -> int | None:
+    """The step axis where sequence class ids (N, T) and per-step predictions (N, T', C) disagree, if that is all."""
+    if sparse is not True or len(predictions) != len(labels) + 1 or len(labels) < 2:
+        return None
+    differing = [axis for axis in range(len(labels)) if labels[axis] != predictions[axis]]
+    both_known = all(labels[axis] is not None and predictions[axis] is not None for axis in differing)
+    return differing[0] if len(differing) == 1 and differing[0] >= 1 and both_known else None
 
 
 def _head_kept_spatial_axes(labels: tuple[Any, ...], predictions: tuple[Any, ...], sparse: bool | None) -> bool:

@@ -373,6 +373,19 @@ def _concat(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
 
 def concat_shapes(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
     shown = f"{format_shape(a)} and {format_shape(b)}"
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if len(long) == len(short) + 1 and len(short) >= 2 and _same_known(short, long[:-1]):
+        # (None, 10, 8) with (None, 10): a per-step feature without its own feature axis
+        fixed = format_shape((*short, 1))
+        return Diagnosis(
+            "missing-axis",
+            f"concatenating {shown}: {format_shape(short)} lacks the last axis of {format_shape(long)}",
+            hint=f"give it a feature axis of size 1 before concatenating: layers.Reshape({format_shape((*short[1:], 1))}) "
+            f"or tf.expand_dims(x, -1)  # {format_shape(short)} -> {fixed}",
+            expected=format_shape((*short, None)),
+            actual=format_shape(short),
+            axis=len(short),
+        )
     if len(a) != len(b):
         return Diagnosis(
             "rank-mismatch",
@@ -390,6 +403,39 @@ def concat_shapes(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
         actual=format_shape(b),
         axis=differing[0] if differing else None,
     )
+
+
+def _conv_rank(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """A raw convolution's input of the wrong rank; the filter (h, w, in_channels, out) says which axis is missing."""
+    want, got = int(match.group(1)), int(match.group(2))
+    value, kernel = parse_shape(match.group(3)), parse_shape(match.group(4))
+    if got != want - 1 or len(value) != got or len(kernel) != want or 'data_format="NC' in match.group(0):
+        return None  # channels-first graphs keep the channels elsewhere
+    shown, channels = format_shape(value), kernel[-2]
+    if value[-1] == channels:  # the channels are there: the batch axis is not
+        fixed = format_shape((1, *value))
+        return Diagnosis(
+            "missing-batch-axis",
+            f"convolution input {shown}: one image without its batch axis (the filter wants {channels} channels)",
+            hint=f"add the batch axis: tf.expand_dims(x, 0)  # {shown} -> {fixed}",
+            expected=f"rank {want}",
+            actual=shown,
+            axis=0,
+        )
+    fixed = format_shape((*value, channels))
+    code = "x[..., None]" if channels == 1 else f"np.repeat(x[..., None], {channels}, axis=-1)"
+    return Diagnosis(
+        "missing-axis",
+        f"convolution input {shown}: no channel axis (the filter wants {channels} channels)",
+        hint=f"add the channel axis: {code}  # {shown} -> {fixed}",
+        expected=f"rank {want}",
+        actual=shown,
+        axis=want - 1,
+    )
+
+
+def _same_known(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b, strict=True))
 
 
 def _matmul_ranks_single(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
@@ -471,6 +517,11 @@ ROWS = (
     row(
         rf"Shape must be rank \d+ but is rank \d+ for '[^']*= (?:MatMul|BatchMatMul\w*)\[.*?with input shapes: ({S}), ({S})",
         _matmul_ranks,
+        re.S,
+    ),
+    row(
+        rf"Shape must be rank (\d+) but is rank (\d+) for '[^']*= (?:Conv[23]D|DepthwiseConv2dNative)\[.*?with input shapes: ({S}), ({S})",
+        _conv_rank,
         re.S,
     ),
     row(rf"Expected dimension (\d+) at axis (\d+) of the input shaped ({S}) but got dimension (\d+)", _einsum),

@@ -795,3 +795,23 @@ def test_normalization_adapted_on_other_features():
     norm.adapt(np.random.rand(32, 5).astype("float32"))
     model = keras.Sequential([norm, layers.Dense(1)])
     model.predict(np.random.rand(4, 4).astype("float32"), verbose=0)
+
+
+def test_input_declares_a_stray_size_1_axis_before_lstm():
+    keras.Sequential([keras.Input((1, 6, 30)), layers.LSTM(16)])
+
+
+def test_concatenate_per_step_feature_without_its_axis():
+    tokens = keras.Input((10, 8))
+    flags = keras.Input((10,))
+    layers.Concatenate()([tokens, flags])
+
+
+def test_raw_conv2d_in_tf_function_on_grey_batch():
+    kernel = tf.zeros((3, 3, 1, 4))
+
+    @tf.function
+    def features(x):
+        return tf.nn.conv2d(x, kernel, strides=1, padding="VALID")
+
+    features(tf.zeros((2, 20, 16)))
