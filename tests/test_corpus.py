@@ -408,6 +408,31 @@ SHAPE_BUGS = {
         "convolution input (2, 20, 16): no channel axis (the filter wants 1 channels)",
         "x[..., None]  # (2, 20, 16) -> (2, 20, 16, 1)",
     ),
+    "test_load_weights_of_a_model_with_other_class_count": (
+        "size-mismatch",
+        "weights for layer 'dense*': expected (16, 5), got (16, 10) (axis 1: expected 5, got 10)",
+        "skip_mismatch=True",
+    ),
+    "test_fit_on_time_major_sequences": (
+        "axis-order",
+        "x (10, 4, 3) has the 4 samples of y on axis 1, not axis 0 (time-major or transposed data)",
+        "np.transpose(x, (1, 0, 2))  # (10, 4, 3) -> (4, 10, 3)",
+    ),
+    "test_dataset_map_function_takes_one_argument_of_pairs": (
+        "structure-mismatch",
+        "dataset function <lambda>() takes 1 argument(s), but each element has 2 components",
+        "lambda x, y: ...",
+    ),
+    "test_cross_attention_with_the_self_attention_mask": (
+        "size-mismatch",
+        "MultiHeadAttention: attention_mask (2, 6, 6) does not fit 6 queries and 9 keys; it must be (2, 6, 9)",
+        "shape (2, 6, 9)",
+    ),
+    "test_attention_padding_mask_without_query_axis": (
+        "missing-axis",
+        "MultiHeadAttention: attention_mask (2, 12) has no query axis*",
+        "attention_mask=mask[:, None, :]",
+    ),
     "test_tf_function_signature_dtype": (
         "dtype-mismatch",
         "*expected dtype float32, got int32",

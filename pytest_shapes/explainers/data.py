@@ -53,6 +53,24 @@ def _pad_smaller(match: re.Match[str], message: Message, context: Any) -> Diagno
     )
 
 
+_DATASET_FUNCTION = re.compile(r"structured_function|dataset_ops|(?:map|filter|flat_map|interleave)_op")
+
+
+def _function_arity(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """A `dataset.map(fn)` whose fn takes another number of arguments than the element has components."""
+    if not context.raised_in(_DATASET_FUNCTION):
+        return None  # a Python call error anywhere else says nothing about a dataset
+    takes, given = int(match.group(2)), int(match.group(3))
+    return Diagnosis(
+        "structure-mismatch",
+        f"dataset function {match.group(1)}() takes {takes} argument(s), but each element has {given} components",
+        hint=f"tf.data passes an element's tuple as separate arguments: take all {given} (e.g. lambda x, y: ...), "
+        "or map over a dataset of single tensors",
+        expected=f"{given} arguments",
+        actual=f"{takes} arguments",
+    )
+
+
 ROWS = (
     row(r"Attempted to pad to a smaller size than the input element", _pad_smaller),
     row(
@@ -62,6 +80,7 @@ ROWS = (
         rf"Cannot batch tensors with different shapes in component (\d+)\. First element had shape ({S}) and element (\d+) had shape ({S})",
         _batch_ragged,
     ),
+    row(r"([\w<>]+)\(\) takes (\d+) positional arguments? but (\d+) were given", _function_arity),
 )
 
 

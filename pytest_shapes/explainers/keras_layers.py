@@ -110,7 +110,48 @@ def refine(symptom: Diagnosis, message: Message, context: Any) -> Diagnosis:
     return root_cause(symptom, context) or symptom
 
 
+def _mentions_attention(message: Message) -> bool:
+    # legacy Keras masks the scores in MultiHeadAttention's inner Softmax layer
+    return "attention" in f"{message.layer or ''} {message.text}".lower() or "softmax" in (message.layer or "").lower()
+
+
+def _attention_mask(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """MultiHeadAttention's scores (B, heads, T, S) against the attention_mask, which it expands to (B, 1, T, S)."""
+    scores, mask = parse_shape(match.group(1)), parse_shape(match.group(2))
+    if len(scores) != 4 or len(mask) != 4 or mask[1] != 1 or scores[1] == 1:
+        return None
+    if not any(_mentions_attention(context.message(link)) for link in context.chain):
+        return None
+    batch, queries, keys = scores[0], scores[2], scores[3]
+    wanted = format_shape((batch, queries, keys))
+    if mask[:2] == (1, 1) and mask[2] == batch and mask[3] == keys and queries != batch:
+        given = format_shape((batch, keys))
+        return Diagnosis(
+            "missing-axis",
+            f"MultiHeadAttention: attention_mask {given} has no query axis; it must be (batch, queries, keys) {wanted}",
+            hint=f"add the query axis: attention_mask=mask[:, None, :]  # {given} -> {format_shape((batch, 1, keys))}, "
+            "which broadcasts over the queries",
+            expected=wanted,
+            actual=given,
+            axis=1,
+        )
+    given = format_shape((mask[0], mask[2], mask[3]))
+    return Diagnosis(
+        "size-mismatch",
+        f"MultiHeadAttention: attention_mask {given} does not fit {queries} queries and {keys} keys; it must be {wanted}",
+        hint=f"build the mask from the query and key lengths: shape {wanted}"
+        + (
+            " (a self-attention mask reused for cross-attention has the query length twice)"
+            if mask[2] == mask[3]
+            else ""
+        ),
+        expected=wanted,
+        actual=given,
+    )
+
+
 ROWS = (
+    row(rf"Incompatible shapes: ({S}) vs\. ({S}) \[Op:(?:LogicalAnd|AddV2|Add|SelectV2)\]", _attention_mask),
     row(
         r"(?:of layer [\"']?([\w.-]+)[\"']? )?is incompatible with the layer: expected dtype=(\w+), found dtype=(?:<dtype: ')?(\w+)'?>?",
         _dtype,

@@ -8,7 +8,7 @@ from typing import Any
 from pytest_shapes.classify import compare
 from pytest_shapes.diagnosis import Diagnosis
 from pytest_shapes.explainers.messages import SHAPE_PATTERN, Message, parse_shape
-from pytest_shapes.explainers.table import as_symptom, row
+from pytest_shapes.explainers.table import Builder, as_symptom, row
 from pytest_shapes.spec import format_shape
 
 S = SHAPE_PATTERN
@@ -57,6 +57,25 @@ def _weights(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     return diagnosis
 
 
+def _assign(variable: int, value: int, path: int) -> Builder:
+    """A builder for a value assigned (or loaded) into a variable of another shape; the arguments are group numbers."""
+
+    def build(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+        want, got = parse_shape(match.group(variable)), parse_shape(match.group(value))
+        parts = [part for part in (match.group(path) or "").split(":")[0].split("/") if part]
+        layer = parts[-2] if len(parts) >= 2 else None
+        diagnosis = compare(want, got, f"weights for layer '{layer}'" if layer else "variable assignment")
+        diagnosis.hint = (
+            f"the value was made for a differently shaped variable ({format_shape(got)}, the variable is "
+            f"{format_shape(want)}): loading saved weights? build the model as it was saved (the layer sizes of "
+            "the checkpoint), or load only the layers that match (load_weights(path, skip_mismatch=True))"
+        )
+        diagnosis.layer = layer
+        return diagnosis
+
+    return build
+
+
 def _undefined(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     variable = match.group(2)
     layer = (variable.split("/")[-2] if "/" in variable else variable) or None
@@ -95,6 +114,14 @@ ROWS = (
     row(
         r'Missing data for input "([^"]+)"\. You passed a data dictionary with keys (\[[^\]]*\])\. Expected the following keys: (\[[^\]]*\])',
         _missing_key,
+    ),
+    row(
+        rf"`variable\.assign\(value\)` must match\. variable\.shape=({S}), Received: value\.shape=({S})(?:\. Target variable: <Variable path=([\w/.-]+))?",
+        _assign(variable=1, value=2, path=3),
+    ),
+    row(
+        rf"Cannot assign value to variable '\s*([^']*)': Shape mismatch\.\s*The variable shape ({S}), and the assigned value shape ({S}) are incompatible",
+        _assign(variable=2, value=3, path=1),
     ),
     row(rf"(?:Layer )?([\w/.-]+) weight shape ({S}) is not compatible with provided weight shape ({S})", _weights),
     row(

@@ -124,6 +124,12 @@ def _cardinality(match: re.Match[str], message: Message, context: Any) -> Diagno
     x_sizes = set(sizes)
     if len(x_sizes) > 1:
         return _inputs_disagree(match)
+    y_sizes = {int(size) for size in match.group(2).replace(",", " ").split()}
+    x = context.input_shapes
+    if len(y_sizes) == 1 and isinstance(x, tuple) and x:
+        from_data = _samples_elsewhere(x, y_sizes.pop())
+        if from_data is not None:
+            return from_data
     return Diagnosis(
         "target-mismatch",
         f"x and y have different numbers of samples: x {match.group(1).strip()}, y {match.group(2).strip()}",
@@ -131,6 +137,32 @@ def _cardinality(match: re.Match[str], message: Message, context: Any) -> Diagno
         expected=match.group(1).strip(),
         actual=match.group(2).strip(),
     )
+
+
+def _samples_elsewhere(x: tuple[Any, ...], labels: int) -> Diagnosis | None:
+    """x's sample count is not on axis 0: one sample without its batch axis, or the samples on axis 1."""
+    shown = format_shape(x)
+    if len(x) == 1 and labels == 1:
+        return Diagnosis(
+            "missing-batch-axis",
+            f"x {shown} is one sample without its batch axis: Keras counts {x[0]} samples against 1 label",
+            hint=f"add the batch axis: x[None, ...]  # {shown} -> {format_shape((1, *x))}",
+            expected=f"(1, {x[0]})",
+            actual=shown,
+            axis=0,
+        )
+    if len(x) >= 2 and x[0] != labels and x[1] == labels:
+        order = (1, 0, *range(2, len(x)))
+        fixed = format_shape(tuple(x[i] for i in order))
+        return Diagnosis(
+            "axis-order",
+            f"x {shown} has the {labels} samples of y on axis 1, not axis 0 (time-major or transposed data)",
+            hint=f"put the samples first: np.transpose(x, {order})  # {shown} -> {fixed}",
+            expected=f"({labels}, ...)",
+            actual=shown,
+            axis=0,
+        )
+    return None
 
 
 ROWS = (

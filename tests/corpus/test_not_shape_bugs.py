@@ -771,3 +771,13 @@ def test_hashing_zero_bins():
 def test_string_lookup_duplicate_vocabulary():
     # a vocabulary file with a repeated token
     layers.StringLookup(vocabulary=["a", "b", "a"])
+
+
+def test_callback_with_a_wrong_signature():
+    class Report(keras.callbacks.Callback):
+        def on_epoch_end(self):  # Keras passes (epoch, logs)
+            pass
+
+    model = dense_model(8, 1)
+    model.compile("sgd", "mse")
+    model.fit(X16, np.zeros((16, 1)), epochs=1, verbose=0, callbacks=[Report()])

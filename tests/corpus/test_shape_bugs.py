@@ -815,3 +815,35 @@ def test_raw_conv2d_in_tf_function_on_grey_batch():
         return tf.nn.conv2d(x, kernel, strides=1, padding="VALID")
 
     features(tf.zeros((2, 20, 16)))
+
+
+def test_load_weights_of_a_model_with_other_class_count(tmp_path):
+    def classifier(classes):
+        return keras.Sequential([keras.Input((8,)), layers.Dense(16), layers.Dense(classes)])
+
+    path = str(tmp_path / "ten.weights.h5")
+    classifier(10).save_weights(path)
+    classifier(5).load_weights(path)
+
+
+def test_fit_on_time_major_sequences():
+    model = keras.Sequential([keras.Input((10, 3)), layers.LSTM(4), layers.Dense(1)])
+    model.compile("sgd", "mse")
+    model.fit(np.zeros((10, 4, 3), "float32"), np.zeros((4,), "float32"), epochs=1, verbose=0)
+
+
+def test_dataset_map_function_takes_one_argument_of_pairs():
+    ds = tf.data.Dataset.from_tensor_slices((np.zeros((4, 8), "float32"), np.zeros((4,), "int32")))
+    ds.map(lambda x: x * 2)
+
+
+def test_cross_attention_with_the_self_attention_mask():
+    mha = layers.MultiHeadAttention(num_heads=2, key_dim=4)
+    causal = tf.linalg.band_part(tf.ones((6, 6)), -1, 0)
+    mask = tf.cast(tf.tile(causal[None], (2, 1, 1)), bool)
+    mha(tf.zeros((2, 6, 8)), tf.zeros((2, 9, 8)), attention_mask=mask)
+
+
+def test_attention_padding_mask_without_query_axis():
+    mha = layers.MultiHeadAttention(num_heads=2, key_dim=4)
+    mha(tf.zeros((2, 10, 16)), tf.zeros((2, 12, 16)), attention_mask=tf.ones((2, 12), bool))
