@@ -335,6 +335,16 @@ def _conv_keras(match: re.Match[str], message: Message, context: Any) -> Diagnos
 _DTYPE_NAMES = {"float": "float32", "double": "float64", "half": "float16", "int32": "int32", "int64": "int64"}
 
 
+_MIXED_PRECISION_HINT = (
+    "under mixed precision a layer computes in float16 while constants and new tensors default to float32: "
+    "cast them to the input's dtype, tf.cast(c, x.dtype)"
+)
+
+
+def _mixed_precision(*dtypes: str) -> bool:
+    return "float32" in dtypes and any(name in ("float16", "bfloat16") for name in dtypes)
+
+
 def dtype(op: str, expected: str, actual: str) -> Diagnosis:
     expected, actual = _DTYPE_NAMES.get(expected, expected), _DTYPE_NAMES.get(actual, actual)
     if op in ("MatMul", "BatchMatMulV2") and "int" in (expected + actual):
@@ -342,6 +352,8 @@ def dtype(op: str, expected: str, actual: str) -> Diagnosis:
             "integer ids times a float table? look rows up with tf.gather(table, ids) / layers.Embedding, "
             f"or cast: tf.cast(x, tf.{expected if 'float' in expected else actual})"
         )
+    elif _mixed_precision(expected, actual):
+        hint = _MIXED_PRECISION_HINT
     else:
         hint = f"cast one operand: tf.cast(x, tf.{expected})"
     return Diagnosis(
@@ -360,6 +372,35 @@ def _dtype_eager(match: re.Match[str], message: Message, context: Any) -> Diagno
 
 def _dtype_graph(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     return dtype(match.group(2), match.group(4), match.group(3))
+
+
+def _dtype_list(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    """A list input (concat, stack, add_n) whose tensors have several dtypes."""
+    op, types = match.group(2), [name.strip() for name in match.group(3).split(",")]
+    first, other = types[0], next((name for name in types if name != types[0]), types[-1])
+    return Diagnosis(
+        "dtype-mismatch",
+        f"{op}: its inputs have dtypes {', '.join(types)}; they must all have one",
+        hint=(
+            _MIXED_PRECISION_HINT
+            if _mixed_precision(*types)
+            else f"cast them to one dtype first: tf.cast(x, tf.{first}) on the {other} one"
+        ),
+        expected=first,
+        actual=other,
+    )
+
+
+def _generator_dtype(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    # the message goes on with the element's value: never shown
+    expected = match.group(1)
+    return Diagnosis(
+        "dtype-mismatch",
+        f"Dataset.from_generator: the generator yielded an element that cannot be converted to {expected}",
+        hint=f"yield {expected} values (class names? map them to ids in the generator), or declare the dtype "
+        "the generator really yields in output_signature",
+        expected=expected,
+    )
 
 
 # -- concatenation / stacking -----------------------------------------------------
@@ -575,6 +616,11 @@ ROWS = (
     row(r"was expected to be a (\w+) tensor but is a (\w+) tensor", _dtype_eager),
     row(r"Input '(\w+)' of '(\w+)' Op has type (\w+) that does not match type (\w+)", _dtype_graph),
     row(r"Value for attr 'T\w*' of (\w+) is not in the list of allowed values: ([\w, ]+)", _dtype_attr_named),
+    row(r"Tensors in list passed to '(\w+)' of '(\w+)' Op have types \[([\w, ]+)\] that don't all match", _dtype_list),
+    row(
+        r"`generator` yielded an element that could not be converted to the expected type\. The expected type was (\w+)",
+        _generator_dtype,
+    ),
     # concatenation / stacking
     row(
         rf"ConcatOp ?: Dimension \d+ in both shapes must be equal: shape\[0\] = ({S}) vs\. shape\[1\] = ({S})", _concat

@@ -847,3 +847,23 @@ def test_cross_attention_with_the_self_attention_mask():
 def test_attention_padding_mask_without_query_axis():
     mha = layers.MultiHeadAttention(num_heads=2, key_dim=4)
     mha(tf.zeros((2, 10, 16)), tf.zeros((2, 12, 16)), attention_mask=tf.ones((2, 12), bool))
+
+
+def test_mixed_precision_layer_concatenates_a_float32_constant():
+    class CoordChannels(layers.Layer):
+        def call(self, x):
+            return tf.concat([x, tf.ones_like(x[..., :1], dtype=tf.float32)], axis=-1)
+
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        CoordChannels()(tf.zeros((2, 4, 4, 3), tf.float16))
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+def test_generator_yields_class_names_for_int_labels():
+    ds = tf.data.Dataset.from_generator(
+        lambda: ((np.zeros(4, "float32"), name) for name in ["cat", "dog"]),
+        output_signature=(tf.TensorSpec((4,), tf.float32), tf.TensorSpec((), tf.int64)),
+    )
+    list(ds)
