@@ -75,13 +75,19 @@ class ExplainContext:
         return list(chain(self.error))
 
     @cached_property
-    def _from_frames(self) -> tuple[Any, Any, str | None]:
+    def _from_frames(self) -> tuple[Any, Any, str | None, dict[str, Any]]:
         return model_and_inputs_from_traceback(self.error)
 
     @property
     def entry(self) -> str | None:
         """The model method the test called ('fit', 'predict', '__call__' ...), when found."""
         return self._from_frames[2]
+
+    @cached_property
+    def batch_size(self) -> int | None:
+        """The `batch_size` given to the model method the test called (fit, predict ...), when found."""
+        size = self._from_frames[3].get("batch_size")
+        return size if isinstance(size, int) and not isinstance(size, bool) and size > 0 else None
 
     @property
     def model(self) -> Any:
@@ -164,8 +170,8 @@ def chain(error: BaseException) -> Iterator[BaseException]:
                 pending.append(link)
 
 
-def model_and_inputs_from_traceback(error: BaseException) -> tuple[Any, Any, str | None]:
-    """The outermost Keras model in `error`'s traceback (or chain), its input, and the method called."""
+def model_and_inputs_from_traceback(error: BaseException) -> tuple[Any, Any, str | None, dict[str, Any]]:
+    """The outermost Keras model in `error`'s traceback (or chain), its input, the method called and its keywords."""
     for link in chain(error):
         tb = link.__traceback__
         while tb is not None:
@@ -173,7 +179,7 @@ def model_and_inputs_from_traceback(error: BaseException) -> tuple[Any, Any, str
             if found is not None:
                 return found
             tb = tb.tb_next
-    return None, None, None
+    return None, None, None, {}
 
 
 def _innermost_tf_op_arguments(error: BaseException) -> list[Any]:
@@ -191,8 +197,8 @@ def _innermost_tf_op_arguments(error: BaseException) -> list[Any]:
     return arguments
 
 
-def _model_call(frame: Any) -> tuple[Any, Any, str | None] | None:
-    """(model, input, method) if `frame` is a Keras model method, else None.
+def _model_call(frame: Any) -> tuple[Any, Any, str | None, dict[str, Any]] | None:
+    """(model, input, method, keywords) if `frame` is a Keras model method, else None.
 
     Keras filters its own frames out of tracebacks but keeps its
     `error_handler(*args, **kwargs)` wrapper around public methods: there
@@ -202,14 +208,15 @@ def _model_call(frame: Any) -> tuple[Any, Any, str | None] | None:
     if frame.f_code.co_name == "error_handler":
         args = frame_locals.get("args")
         if isinstance(args, tuple) and args and is_keras_model(args[0]):
-            kwargs = frame_locals.get("kwargs") or {}
+            kwargs = frame_locals.get("kwargs")
+            kwargs = kwargs if isinstance(kwargs, dict) else {}
             received = args[1] if len(args) > 1 else kwargs.get("x", kwargs.get("inputs"))
             method = getattr(frame_locals.get("fn"), "__name__", None)
-            return args[0], received, method
+            return args[0], received, method, kwargs
         return None
     candidate = frame_locals.get("self")
     if candidate is not None and is_keras_model(candidate):
-        return candidate, _received_input(frame_locals), frame.f_code.co_name
+        return candidate, _received_input(frame_locals), frame.f_code.co_name, frame_locals
     return None
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from pytest_shapes.classify import compare
 from pytest_shapes.diagnosis import Diagnosis
+from pytest_shapes.explainers.batches import folded_into_features
 from pytest_shapes.explainers.messages import SHAPE_PATTERN, Message, layer_name, parse_shape
 from pytest_shapes.explainers.rootcause import root_cause
 from pytest_shapes.explainers.table import Builder, row
@@ -192,6 +193,11 @@ ROWS = (
 
 
 def refine(symptom: Diagnosis, message: Message, context: Any) -> Diagnosis:
+    if symptom.kind == "size-mismatch" and symptom.expected and symptom.actual:
+        folded = folded_into_features(parse_shape(symptom.expected), parse_shape(symptom.actual), context)
+        if folded is not None:
+            folded.layer = symptom.layer
+            return folded
     return root_cause(symptom, context) or symptom
 
 

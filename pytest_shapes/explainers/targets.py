@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from pytest_shapes.diagnosis import Diagnosis
+from pytest_shapes.explainers.batches import batches, hard_coded
 from pytest_shapes.explainers.messages import SHAPE_PATTERN, Message, parse_shape
 from pytest_shapes.explainers.table import Builder, row
 from pytest_shapes.spec import format_shape
@@ -65,6 +66,10 @@ def _unordered(match: re.Match[str], message: Message, context: Any) -> Diagnosi
                     return explain_targets(labels, predictions, None)
     if first == second:
         return None
+    found = batches(context)
+    if found is not None and first and second and {first[0], second[0]} == {found.size, found.last}:
+        shown = f"{format_shape(first)} and {format_shape(second)}"
+        return hard_coded(f"the loss got {shown}: the model", found, context.entry)
     return Diagnosis(
         "target-mismatch",
         f"loss/metric: the labels and the predictions have shapes {format_shape(first)} and {format_shape(second)}",

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from pytest_shapes.diagnosis import Diagnosis
+from pytest_shapes.explainers.batches import batches, hard_coded
 from pytest_shapes.explainers.messages import SHAPE_PATTERN, Message, parse_shape
 from pytest_shapes.explainers.rootcause import root_cause
 from pytest_shapes.explainers.table import row
@@ -233,11 +234,24 @@ def _reshape(have: int, want: str, target: str | None = None) -> Diagnosis:
 
 def _reshape_eager(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     have, kind, want = int(match.group(1)), match.group(2), int(match.group(3))
+    if kind != "requires a multiple of" and (last := _last_batch(have, want, context)) is not None:
+        return last
     return _reshape(have, f"requires a multiple of {want}" if kind == "requires a multiple of" else f"has {want}")
 
 
 def _reshape_graph(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
-    return _reshape(int(match.group(1)), f"has {match.group(3)} elements", match.group(2))
+    have, want = int(match.group(1)), int(match.group(3))
+    return _last_batch(have, want, context) or _reshape(have, f"has {want} elements", match.group(2))
+
+
+def _last_batch(have: int, want: int, context: Any) -> Diagnosis | None:
+    """A reshape whose element counts are in the ratio of the last batch to the others."""
+    found = batches(context)
+    if found is None or have * found.size != want * found.last:
+        return None
+    return hard_coded(
+        f"reshape ({have} elements where the target wants {want}): the target shape", found, context.entry
+    )
 
 
 def _reshape_keras(match: re.Match[str], message: Message, context: Any) -> Diagnosis:

@@ -867,3 +867,34 @@ def test_generator_yields_class_names_for_int_labels():
         output_signature=(tf.TensorSpec((4,), tf.float32), tf.TensorSpec((), tf.int64)),
     )
     list(ds)
+
+
+# -- a model that only works at one batch size
+
+
+class FlattenForBatchOf8(layers.Layer):
+    def call(self, x):
+        return tf.reshape(x, (8, 6 * 5))  # the training batch size baked in
+
+
+def test_reshape_hard_codes_the_batch_size_last_batch_fails():
+    model = keras.Sequential([keras.Input((6, 5)), FlattenForBatchOf8(), layers.Dense(1)])
+    model.compile("sgd", "mse")
+    model.fit(np.zeros((20, 6, 5), "float32"), np.zeros((20, 1), "float32"), batch_size=8, epochs=1, verbose=0)
+
+
+class FlattenFoldsTheBatch(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.conv = layers.Conv2D(4, 3)
+        self.head = layers.Dense(1)
+
+    def call(self, x):
+        return self.head(tf.reshape(self.conv(x), (1, -1)))
+
+
+def test_hand_made_flatten_folds_the_batch_axis():
+    model = FlattenFoldsTheBatch()
+    x = np.zeros((8, 8, 8, 1), "float32")
+    model(x[:1])  # built on one image
+    model(x[:4])

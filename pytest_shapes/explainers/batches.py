@@ -1,0 +1,74 @@
+"""The last, smaller batch: a model that hard-codes its batch size works until fit/evaluate/predict reach it.
+
+Keras splits n samples into batches of `batch_size` (32 unless given); the last one has n % batch_size.
+An op that fails with sizes in exactly that ratio has the batch size baked in (a tf.reshape to (32, ...),
+tf.ones((32, 1)) in a layer).
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from pytest_shapes.diagnosis import Diagnosis
+
+_BATCHED_METHODS = ("fit", "evaluate", "predict")
+_KERAS_DEFAULT_BATCH = 32
+
+
+class Batches(NamedTuple):
+    samples: int
+    size: int
+    last: int
+
+
+def batches(context: Any) -> Batches | None:
+    """How the method the test called batched its array data, when the last batch is smaller than the others."""
+    shapes = context.input_shapes
+    first = shapes[0] if isinstance(shapes, list) and shapes else shapes
+    if context.entry not in _BATCHED_METHODS or not isinstance(first, tuple) or not first:
+        return None
+    samples = first[0]
+    if not isinstance(samples, int) or hasattr(context.inputs, "element_spec"):
+        return None  # a dataset's batches are its own
+    size = context.batch_size or _KERAS_DEFAULT_BATCH
+    last = samples % size
+    return Batches(samples, size, last) if last and samples > size else None
+
+
+def hard_coded(what: str, found: Batches, entry: str) -> Diagnosis:
+    return Diagnosis(
+        "batch-dependent",
+        f"{what} hard-codes the batch size {found.size}; the last batch of {entry}() has {found.last} samples "
+        f"({found.samples} % {found.size})",
+        hint="let the batch axis follow the data: tf.reshape(x, (-1, ...)) or tf.shape(x)[0] instead of a "
+        "fixed size, layers.Reshape / layers.Flatten (they keep the batch axis); or drop the smaller last batch",
+        expected=f"batch {found.size}",
+        actual=f"batch {found.last}",
+        axis=0,
+    )
+
+
+def folded_into_features(expected: tuple[Any, ...], actual: tuple[Any, ...], context: Any) -> Diagnosis | None:
+    """(1, 576) where (None, 144) is wanted, in batches of 4: a reshape to (1, -1) folded the batch into the features."""
+    if len(actual) != 2 or len(expected) != 2 or actual[0] != 1:
+        return None
+    features, wanted = actual[1], expected[1]
+    if not isinstance(features, int) or not isinstance(wanted, int) or wanted <= 0 or features % wanted:
+        return None
+    shapes = context.input_shapes
+    first = shapes[0] if isinstance(shapes, list) and shapes else shapes
+    sizes = {first[0]} if isinstance(first, tuple) and first and isinstance(first[0], int) else set()
+    found = batches(context)
+    sizes |= {found.size, found.last} if found else {context.batch_size or _KERAS_DEFAULT_BATCH}
+    if features // wanted not in sizes - {1}:
+        return None
+    samples = features // wanted
+    return Diagnosis(
+        "batch-dependent",
+        f"a layer got (1, {features}) where (None, {wanted}) is wanted: a batch of {samples} was folded into the "
+        f"features ({samples} x {wanted}), so the model only works at batch size 1",
+        hint="keep the batch axis when flattening: tf.reshape(x, (tf.shape(x)[0], -1)) or (-1, n), or layers.Flatten()",
+        expected=f"(None, {wanted})",
+        actual=f"(1, {features})",
+        axis=0,
+    )
