@@ -163,6 +163,11 @@ ROWS = (
         _structure("name the loss dict's keys after the model's outputs"),
     ),
     row(
+        r"Found unexpected losses or metrics that do not correspond to any Model output: dict_keys\((\[[^\]]*\])\)\. "
+        r"Valid mode output names: (\[[^\]]*\])",
+        _structure("key the loss/metric dict (and the label dict) by the model's output names (the layers' names)"),
+    ),
+    row(
         r"y_true and y_pred have different structures",
         _structure(
             "give y the structure of the model's outputs: one array per output, as a list or a dict keyed by output name"

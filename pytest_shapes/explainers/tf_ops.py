@@ -521,7 +521,41 @@ def _dtype_attr_named(match: re.Match[str], message: Message, context: Any) -> D
 
 
 def _matmul_pair(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
-    return matmul(parse_shape(match.group(1)), parse_shape(match.group(2)))
+    a, b = parse_shape(match.group(1)), parse_shape(match.group(2))
+    return _recurrent_kernel(a, b, message) or matmul(a, b)
+
+
+# an RNN cell's recurrent kernel is (units, gates * units): 4 gates in an LSTM, 3 in a GRU
+_RNN_GATES = (("lstm", 4), ("gru", 3))
+
+
+def _recurrent_kernel(a: tuple[Any, ...], b: tuple[Any, ...], message: Message) -> Diagnosis | None:
+    """In an LSTM/GRU cell, a state of another size than the layer's units meets the recurrent kernel."""
+    cell = (message.layer or "").lower()
+    gates = next((count for name, count in _RNN_GATES if name in cell), None)
+    if gates is None or len(a) != 2 or len(b) != 2 or b[1] != gates * b[0] or a[1] == b[0]:
+        return None
+    return recurrent_state(message.layer or "the RNN cell", a, b[0])
+
+
+def recurrent_state(where: str, state: tuple[Any, ...] | None, units: int) -> Diagnosis:
+    """A state (None: of unknown shape) given to an RNN layer of `units` units."""
+    given = f"a state of {state[-1]} features" if state else "a state of another size"
+    return Diagnosis(
+        "size-mismatch",
+        f"{where}: {given} for a layer of {units} units",
+        hint=f"an initial_state must have the layer's {units} units: give the layer as many units as the state "
+        "(a Bidirectional encoder's concatenated states have twice its units), or project the state with "
+        "layers.Dense",
+        expected=format_shape((*state[:-1], units)) if state else f"(batch, {units})",
+        actual=format_shape(state) if state else None,
+        axis=-1,
+    )
+
+
+def _state_spec(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    # Keras 2 lists the given state's InputSpecs, which are read as a list's contents and not kept
+    return recurrent_state("initial_state", None, int(match.group(1)))
 
 
 def _einsum(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
@@ -565,6 +599,11 @@ def matmul_rank_only(match: re.Match[str], message: Message, context: Any) -> Di
 
 ROWS = (
     # matrix products
+    row(
+        r"An `initial_state` was passed that is not compatible with `cell\.state_size`\..*?`cell\.state_size` is \[?(\d+)",
+        _state_spec,
+        re.S,
+    ),
     row(rf"Matrix size-incompatible: In\[0\]: ({S}), In\[1\]: ({S})", _matmul_pair),
     row(rf"In\[0\] and In\[1\] has different ndims: ({S}) vs\. ({S})", _matmul_ranks),
     row(r"In\[(\d)\] ndims must be >= 2: (\d+)", _matmul_ranks_single),

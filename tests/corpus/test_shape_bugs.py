@@ -898,3 +898,11 @@ def test_hand_made_flatten_folds_the_batch_axis():
     x = np.zeros((8, 8, 8, 1), "float32")
     model(x[:1])  # built on one image
     model(x[:4])
+
+
+def test_bidirectional_encoder_states_into_a_smaller_decoder():
+    enc_in, dec_in = keras.Input((6, 3)), keras.Input((5, 3))
+    _, fh, fc, bh, bc = layers.Bidirectional(layers.LSTM(8, return_state=True))(enc_in)
+    state = [layers.Concatenate()([fh, bh]), layers.Concatenate()([fc, bc])]
+    decoded = layers.LSTM(8, return_sequences=True)(dec_in, initial_state=state)
+    keras.Model([enc_in, dec_in], decoded)([tf.zeros((2, 6, 3)), tf.zeros((2, 5, 3))])
