@@ -554,8 +554,22 @@ def recurrent_state(where: str, state: tuple[Any, ...] | None, units: int) -> Di
 
 
 def _state_spec(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
-    # Keras 2 lists the given state's InputSpecs, which are read as a list's contents and not kept
-    return recurrent_state("initial_state", None, int(match.group(1)))
+    # Keras 2 lists the given states' InputSpecs, a list the message reader drops as contents: read them raw
+    raw = next((str(link) for link in context.chain if "cell.state_size" in str(link)), "")
+    given = [parse_shape(text) for text in re.findall(rf"InputSpec\(shape=({S})", raw)]
+    sizes = re.search(r"`cell\.state_size` is \[?([\d, ]+)", raw)
+    units = [int(size) for size in sizes.group(1).replace(",", " ").split()] if sizes else [int(match.group(1))]
+    if given and len(given) != len(units):
+        return Diagnosis(
+            "structure-mismatch",
+            f"initial_state: {len(given)} state tensor(s) for a layer that keeps {len(units)} ({units})",
+            hint="pass every state the layer keeps, as a list: an LSTM takes [h, c] (both from an encoder with "
+            "return_state=True), a GRU or SimpleRNN takes [h]",
+            expected=f"{len(units)} states",
+            actual=f"{len(given)} states",
+        )
+    state = next((shape for shape, size in zip(given, units, strict=False) if shape and shape[-1] != size), None)
+    return recurrent_state("initial_state", state, units[0])
 
 
 def _einsum(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
