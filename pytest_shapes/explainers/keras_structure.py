@@ -37,10 +37,14 @@ def _input_count(match: re.Match[str], message: Message, context: Any) -> Diagno
 
 
 def _missing_key(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    given, wanted = re.findall(r"'([^']+)'", match.group(2)), re.findall(r"'([^']+)'", match.group(3))
+    hint = f"name the dict keys after the model's Input layers: {match.group(3)}"
+    if len(wanted) == 1 and len(given) > 1:
+        hint = _stack_columns(given, "one input") + f"; or name a single key {match.group(3)}"
     return Diagnosis(
         "structure-mismatch",
         f"input {match.group(1)!r} is missing: the data dict has keys {match.group(2)}, the model's are {match.group(3)}",
-        hint=f"name the dict keys after the model's Input layers: {match.group(3)}",
+        hint=hint,
         expected=match.group(3),
         actual=match.group(2),
     )
@@ -109,7 +113,46 @@ def _structure(hint: str) -> Any:
     return build
 
 
+_DICT_KEY = r"'([^']+)': "
+
+
+def _inputs_structure(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    """Keras 3 flattens the data and the model's inputs and compares their structures."""
+    expected, received = match.group(1).strip(), match.group(2).strip()
+    keys = re.findall(_DICT_KEY, received) if received.startswith("{") else []
+    if keys and not expected.startswith("{"):
+        hint = _stack_columns(keys, "one input" if "[" not in expected else "a list")
+    else:
+        hint = "give the data the structure of the model's inputs: one array per Input, as a list or a dict keyed by the Inputs' names"
+    return Diagnosis(
+        "structure-mismatch",
+        "the structure of the inputs does not match the model's: "
+        f"{'a dict with keys ' + str(keys) if keys else 'another structure'} where it expects {_structure_of(expected)}",
+        hint=hint,
+    )
+
+
+def _stack_columns(keys: list[str], takes: str) -> str:
+    return (
+        f"the data is a dict of {len(keys)} columns ({', '.join(keys[:6])}) and the model takes {takes}: stack the "
+        "columns into one array (np.stack([df[k] for k in keys], axis=1)), or give the model one named keras.Input "
+        "per key"
+    )
+
+
+def _structure_of(expected: str) -> str:
+    if expected.startswith("{"):
+        return f"a dict with keys {re.findall(_DICT_KEY, expected)}"
+    if expected.startswith(("[", "(")):
+        return f"a list of {expected.count('keras_tensor') or 'several'} inputs"
+    return "one tensor"
+
+
 ROWS = (
+    row(
+        r"The structure of `inputs` doesn't match the expected structure\.\s*Expected: (.*?)\s*Received: inputs=(.*)",
+        _inputs_structure,
+    ),
     row(r"expects (\d+) (?:named )?input\(s\)(?: with keys (\[[^\]]*\]))?, but it received (\d+) input", _input_count),
     row(
         r'Missing data for input "([^"]+)"\. You passed a data dictionary with keys (\[[^\]]*\])\. Expected the following keys: (\[[^\]]*\])',

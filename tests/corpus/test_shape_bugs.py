@@ -906,3 +906,11 @@ def test_bidirectional_encoder_states_into_a_smaller_decoder():
     state = [layers.Concatenate()([fh, bh]), layers.Concatenate()([fc, bc])]
     decoded = layers.LSTM(8, return_sequences=True)(dec_in, initial_state=state)
     keras.Model([enc_in, dec_in], decoded)([tf.zeros((2, 6, 3)), tf.zeros((2, 5, 3))])
+
+
+def test_dataset_of_column_dicts_into_a_single_input_model():
+    columns = {name: np.zeros(8, "float32") for name in ("age", "fare", "parch")}
+    ds = tf.data.Dataset.from_tensor_slices((columns, np.zeros(8, "float32"))).batch(4)
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(1)])
+    model.compile("sgd", "mse")
+    model.fit(ds, epochs=1, verbose=0)
