@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -76,6 +77,48 @@ class ShapeMismatch(AssertionError):  # noqa: N818 - the public name is fixed by
 
 
 ShapeMismatch.__module__ = "pytest_shapes"  # tracebacks say pytest_shapes.ShapeMismatch, the public name
+
+_CATCHABLE_AS: dict[type[BaseException], type[ShapeMismatch] | None] = {}
+
+
+def diagnosed(diagnosis: Diagnosis, error: BaseException) -> ShapeMismatch:
+    """The ShapeMismatch for a diagnosed `error`, also an instance of its type where Python allows it.
+
+    So `pytest.raises(ValueError)` or `xfail(raises=InvalidArgumentError)` around a wrapped call
+    still catch what they caught without the wrapper; uncaught, it fails the test as an assertion.
+    """
+    cls = _catchable_as(type(error))
+    if cls is None:
+        return ShapeMismatch(diagnosis)
+    try:
+        mismatch = cls.__new__(cls)  # the original type's __init__ has a signature of its own: not called
+    except Exception:  # a base whose __new__ refuses the mix (OSError): the plain ShapeMismatch
+        _CATCHABLE_AS[type(error)] = None
+        return ShapeMismatch(diagnosis)
+    ShapeMismatch.__init__(mismatch, diagnosis)
+    # attributes callers read on the original (an OpError's .message, .op, .node_def); an error
+    # without a readable __dict__ keeps only the diagnosis
+    with contextlib.suppress(Exception):
+        mismatch.__dict__.update({k: v for k, v in vars(error).items() if k not in vars(mismatch)})
+    return mismatch
+
+
+def _catchable_as(original: type[BaseException]) -> type[ShapeMismatch] | None:
+    if original in _CATCHABLE_AS:
+        return _CATCHABLE_AS[original]
+    made: type[ShapeMismatch] | None = None
+    if issubclass(original, Exception) and not issubclass(original, AssertionError):
+        try:
+            made = type(
+                "ShapeMismatch",
+                (ShapeMismatch, original),
+                # the message is the diagnosis, whatever the original type's __str__ reads
+                {"__module__": "pytest_shapes", "__str__": BaseException.__str__, "__qualname__": "ShapeMismatch"},
+            )
+        except Exception:  # an instance lay-out conflict (OSError), a final class, a metaclass that refuses
+            made = None
+    _CATCHABLE_AS[original] = made
+    return made
 
 
 def render_error(diagnosis: Diagnosis) -> str:

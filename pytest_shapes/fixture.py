@@ -9,6 +9,7 @@ from typing import Any
 from pytest_shapes.checker import check, shapes_of
 from pytest_shapes.diagnosis import CallRecord, Diagnosis, ShapeMismatch
 from pytest_shapes.explainers import diagnosing
+from pytest_shapes.explainers.context import is_keras_object
 from pytest_shapes.marker import MarkerContract, dtype_name
 from pytest_shapes.spec import parse
 from pytest_shapes.wrap import CHECKED_METHODS, CheckedCall, CheckedModel, Contract
@@ -55,12 +56,15 @@ class Shapes:
             raise TypeError(f"shapes.wrap() needs a callable (a model, layer or function), got {type(fn).__name__}")
         marker = self.contract
         input_spec = parse(input) if input is not None else marker.input if marker else None
+        input_raises = None
         if input_spec is None:
             declared = self._expected_input(fn)
             input_spec = parse(declared) if declared is not None else None
+            # Keras checks its declared input itself and raises ValueError: so does the wrapper
+            input_raises = ValueError if declared is not None and is_keras_object(fn) else None
         output_spec = parse(output) if output is not None else marker.output if marker else None
         dtype = dtype_name(dtype) if dtype is not None else marker.dtype if marker else None
-        contract = Contract(input_spec, output_spec, dtype)
+        contract = Contract(input_spec, output_spec, dtype, input_raises)
         label = name or _name_of(fn)
         is_model = all(hasattr(fn, method) for method in CHECKED_METHODS)
         return (CheckedModel if is_model else CheckedCall)(fn, contract, self, label, fn)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pytest_shapes.checker import check, check_dtype, shapes_of
-from pytest_shapes.diagnosis import CallRecord, Diagnosis, ShapeMismatch
+from pytest_shapes.diagnosis import CallRecord, Diagnosis, ShapeMismatch, diagnosed
 from pytest_shapes.explainers.context import is_keras_model
 from pytest_shapes.spec import Spec
 from pytest_shapes.trace import attach_trace
@@ -22,13 +22,22 @@ CHECKED_METHODS = ("predict", "predict_on_batch")
 class Contract:
     """The specs one wrapper checks, resolved once at wrap time."""
 
-    __slots__ = ("dtype", "input", "needs_bindings", "output")
+    __slots__ = ("dtype", "input", "input_raises", "needs_bindings", "output")
 
-    def __init__(self, input: AnySpec | None, output: AnySpec | None, dtype: str | None):
+    def __init__(
+        self,
+        input: AnySpec | None,
+        output: AnySpec | None,
+        dtype: str | None,
+        input_raises: type[Exception] | None = None,
+    ):
         self.input = input
         self.output = output
         self.dtype = dtype
         self.needs_bindings = _has_names(input) or _has_names(output)
+        # the error type the wrapped object itself raises for input that breaks `input` (a Keras
+        # model's declared Input: ValueError), so a violation stays catchable as that type
+        self.input_raises = input_raises
 
 
 def _has_names(spec: Any) -> bool:
@@ -73,7 +82,9 @@ class CheckedCall:
                     in_shapes = check(spec, x, self._input_where, bindings, shape_of)
             except ShapeMismatch as mismatch:
                 self._violated(mismatch.diagnosis, shapes_of(x, shape_of), None)
-                raise
+                if contract.input_raises is None:
+                    raise
+                raise diagnosed(mismatch.diagnosis, contract.input_raises()) from None
         else:
             in_shapes = shapes_of(x, shape_of)
         try:
@@ -88,7 +99,7 @@ class CheckedCall:
             if diagnosis is None:
                 raise  # not a shape error: untouched
             state.record(CallRecord(self._name, in_shapes, None, "error", diagnosis))
-            raise ShapeMismatch(diagnosis) from error
+            raise diagnosed(diagnosis, error) from error
         try:
             spec = contract.output
             if spec is not None:

@@ -466,6 +466,36 @@ SHAPE_BUGS = {
         "*['age', 'fare', 'parch']*",
         "stack the columns into one array",
     ),
+    "test_sample_weight_from_before_the_split": (
+        "size-mismatch",
+        "sample_weight has 20 entries for 16 samples",
+        "one weight per sample",
+    ),
+    "test_class_weights_for_fewer_classes_than_the_model": (
+        "broadcast-incompatible",
+        "loss/metric: an element-wise op on (3,) and (*, 4); (3,) is neither the labels nor the predictions",
+        "a per-class weight vector needs 4 entries",
+    ),
+    "test_train_step_signature_fixes_the_batch_size": (
+        "batch-dependent",
+        "input of the tf.function (input_signature): the signature fixes the batch size at 8, got a batch of 4",
+        "tf.TensorSpec((None, 6), tf.float32)",
+    ),
+    "test_embedding_of_one_id_concatenated_with_numeric_features": (
+        "extra-axis",
+        "concatenating (None, 1, 8) and (None, 4): (None, 1, 8) has an extra axis 1 of size 1",
+        "layers.Reshape((8,))",
+    ),
+    "test_tile_a_context_vector_without_a_time_axis": (
+        "missing-axis",
+        "tf.tile: 3 multiples for a tensor of rank 2 (None, 4)",
+        "tf.tile(tf.expand_dims(x, 1), [1, n, 1])",
+    ),
+    "test_squeeze_without_axis_on_a_batch_of_one": (
+        "batch-dependent",
+        "loss/metric: labels () vs predictions (1, 3): the labels lost the batch axis of a batch of 1",
+        "tf.squeeze(y, axis=-1)",
+    ),
     "test_tf_function_signature_dtype": (
         "dtype-mismatch",
         "*expected dtype float32, got int32",

@@ -490,3 +490,65 @@ def test_model(shapes):
         ]
     )
     assert_no_plugin_traceback(result)
+
+
+# -- a diagnosed error stays catchable as what it was (SPEC §3) -------------------
+
+
+@requires_tf
+def test_a_diagnosed_error_is_still_caught_as_its_original_type(run):
+    result = run(
+        """
+import numpy as np
+import pytest
+import pytest_shapes
+import tensorflow as tf
+
+def model():
+    return tf.keras.Sequential([tf.keras.Input((64,)), tf.keras.layers.Dense(10)])
+
+def test_value_error_expected(shapes):
+    with pytest.raises(ValueError) as info:
+        shapes.wrap(model())(np.zeros((64,), "float32"))
+    assert str(info.value).startswith("[missing-batch-axis] ")
+    assert isinstance(info.value, AssertionError)
+
+def test_kernel_error_expected(shapes):
+    product = shapes.wrap(lambda a: tf.matmul(a, tf.zeros((63, 10))), name="product")
+    with pytest.raises(tf.errors.InvalidArgumentError) as info:
+        product(tf.zeros((8, 64)))
+    assert info.value.message  # what callers read on an OpError is still there
+
+@pytest.mark.xfail(raises=tf.errors.InvalidArgumentError, strict=True)
+def test_xfail_on_the_kernel_error():
+    with pytest_shapes.diagnose():
+        tf.matmul(tf.zeros((8, 64)), tf.zeros((63, 10)))
+
+def test_uncaught_it_fails_with_the_diagnosis(shapes):
+    shapes.wrap(model())(np.zeros((64,), "float32"))
+"""
+    )
+
+    result.assert_outcomes(passed=2, xfailed=1, failed=1)
+    result.stdout.fnmatch_lines(["E * pytest_shapes.ShapeMismatch: [[]missing-batch-axis] input of Sequential *"])
+    result.stdout.fnmatch_lines(["FAILED test_user.py::test_uncaught_it_fails_with_the_diagnosis*"])
+
+
+def test_an_error_type_that_cannot_be_mixed_in_gives_a_plain_shape_mismatch():
+    from pytest_shapes.diagnosis import Diagnosis, diagnosed
+
+    diagnosis = Diagnosis("size-mismatch", "input: expected (None, 4), got (8, 3)", hint="fix it")
+
+    class Final(Exception):
+        def __init_subclass__(cls, **kwargs):
+            raise TypeError("no subclasses")
+
+    for original in (FileNotFoundError(2, "missing"), Final("x"), KeyboardInterrupt()):
+        mismatch = diagnosed(diagnosis, original)
+        assert type(mismatch) is ShapeMismatch
+        assert str(mismatch) == "[size-mismatch] input: expected (None, 4), got (8, 3)\nhint: fix it"
+    for original in (ValueError("v"), KeyError("k")):  # KeyError's own __str__ would show a repr
+        mismatch = diagnosed(diagnosis, original)
+        assert isinstance(mismatch, type(original)) and isinstance(mismatch, ShapeMismatch)
+        assert str(mismatch).startswith("[size-mismatch] input: ")
+        assert type(mismatch).__name__ == "ShapeMismatch" and type(mismatch).__module__ == "pytest_shapes"

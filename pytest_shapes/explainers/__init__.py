@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch
+from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch, diagnosed
 from pytest_shapes.explainers.context import ExplainContext, chain
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ def diagnosing(
             raise
         if on_diagnosis is not None:
             on_diagnosis(diagnosis)
-        raise ShapeMismatch(diagnosis) from error
+        raise diagnosed(diagnosis, error) from error
 
 
 def explainer_crashed(error: BaseException, crash: BaseException) -> Diagnosis:

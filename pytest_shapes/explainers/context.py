@@ -89,6 +89,13 @@ class ExplainContext:
         size = self._from_frames[3].get("batch_size")
         return size if isinstance(size, int) and not isinstance(size, bool) and size > 0 else None
 
+    @cached_property
+    def labels_shape(self) -> tuple[Any, ...] | None:
+        """The shape of the `y` given to fit/evaluate/train_on_batch, when it is one array."""
+        y = self._from_frames[3].get("y")
+        shape = self.shape_of(y) if y is not None else None
+        return shape if isinstance(shape, tuple) else None
+
     @property
     def model(self) -> Any:
         return self._model if self._model is not None else self._from_frames[0]
@@ -212,6 +219,8 @@ def _model_call(frame: Any) -> tuple[Any, Any, str | None, dict[str, Any]] | Non
             kwargs = kwargs if isinstance(kwargs, dict) else {}
             received = args[1] if len(args) > 1 else kwargs.get("x", kwargs.get("inputs"))
             method = getattr(frame_locals.get("fn"), "__name__", None)
+            if len(args) > 2 and "y" not in kwargs:  # fit(x, y) / evaluate(x, y) / train_on_batch(x, y)
+                kwargs = {**kwargs, "y": args[2]}
             return args[0], received, method, kwargs
         return None
     candidate = frame_locals.get("self")

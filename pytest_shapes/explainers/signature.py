@@ -10,6 +10,7 @@ from pytest_shapes.classify import compare, fits
 from pytest_shapes.diagnosis import Diagnosis
 from pytest_shapes.explainers.messages import SHAPE_PATTERN, Message, parse_shape
 from pytest_shapes.explainers.table import as_symptom, row
+from pytest_shapes.spec import format_shape
 
 S = SHAPE_PATTERN
 refine = as_symptom
@@ -26,6 +27,23 @@ def _cast(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
             hint=f"cast before calling: tf.cast(x, tf.{expected_dtype})",
             expected=expected_dtype,
             actual=actual_dtype,
+        )
+    if (
+        len(actual) == len(expected) >= 2
+        and isinstance(expected[0], int)
+        and expected[0] != actual[0]
+        and fits(expected[1:], actual[1:])
+    ):
+        # the signature pins the batch size: the last, smaller batch (or any other) no longer fits
+        unpinned = format_shape((None, *expected[1:]))
+        return Diagnosis(
+            "batch-dependent",
+            f"{where}: the signature fixes the batch size at {expected[0]}, got a batch of {actual[0]}",
+            hint=f"leave the batch axis open: tf.TensorSpec({unpinned}, tf.{expected_dtype}); or drop the smaller "
+            "last batch (dataset.batch(n, drop_remainder=True))",
+            expected=format_shape(expected),
+            actual=format_shape(actual),
+            axis=0,
         )
     diagnosis = compare(expected, actual, where)
     diagnosis.hint += "; or widen the tf.TensorSpec in input_signature if other shapes are legal"

@@ -50,6 +50,9 @@ def _in_a_loss(build: Builder) -> Builder:
 def _loss_node(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
     # Sub(labels, predictions) in Keras 3, SquaredDifference(predictions, labels) in Keras 2
     first, second = parse_shape(match.group(3)), parse_shape(match.group(4))
+    odd = _neither_labels_nor_predictions(first, second, _output_shape(context.model), context.labels_shape)
+    if odd is not None:  # a product with the loss's own weights, not labels against predictions
+        return odd
     labels_first = not _LABEL_OPERAND.search(match.group(2))  # the second operand is the labels: "pl"
     labels, predictions = (first, second) if labels_first else (second, first)
     return explain_targets(labels, predictions, None)
@@ -59,6 +62,9 @@ def _unordered(match: re.Match[str], message: Message, context: Any) -> Diagnosi
     """Two shapes in a loss, in an order that depends on the loss and the Keras version."""
     first, second = parse_shape(match.group(1)), parse_shape(match.group(2))
     output = _output_shape(context.model)
+    odd = _neither_labels_nor_predictions(first, second, output, context.labels_shape)
+    if odd is not None:
+        return odd
     if output is not None:  # the predictions are the one shaped like the model's output: by rank, then by sizes
         for key in (len, lambda shape: tuple(shape[1:])):
             for labels, predictions in ((first, second), (second, first)):
@@ -77,6 +83,39 @@ def _unordered(match: re.Match[str], message: Message, context: Any) -> Diagnosi
         expected=format_shape(first),
         actual=format_shape(second),
     )
+
+
+def in_the_loss(a: tuple[Any, ...], b: tuple[Any, ...], scope: str, context: Any) -> Diagnosis | None:
+    """An element-wise op in a graph scope named after the model's own loss function (a user loss)."""
+    loss = getattr(context.model, "loss", None)
+    name = getattr(loss, "__name__", None)
+    if not isinstance(name, str) or scope.split("/")[0] != name:
+        return None
+    return _neither_labels_nor_predictions(a, b, _output_shape(context.model), context.labels_shape)
+
+
+def _neither_labels_nor_predictions(
+    first: tuple[Any, ...], second: tuple[Any, ...], output: tuple[Any, ...] | None, labels: tuple[Any, ...] | None
+) -> Diagnosis | None:
+    """An element-wise op in a loss where one operand is neither the labels nor the predictions (class weights)."""
+    if output is None or labels is None:
+        return None
+    known = {tuple(output[1:]), tuple(labels[1:])}
+    for odd, other in ((first, second), (second, first)):
+        if tuple(odd[1:]) not in known and tuple(other[1:]) in known and len(odd) < len(other):
+            shown = f"{format_shape(odd)} and {format_shape(other)}"
+            entries = f"; a per-class weight vector needs {other[-1]} entries" if len(odd) == 1 else ""
+            return Diagnosis(
+                "broadcast-incompatible",
+                f"loss/metric: an element-wise op on {shown}; {format_shape(odd)} is neither the labels nor the "
+                "predictions",
+                hint=f"a tensor the loss builds itself (weights, a mask) must broadcast with {format_shape(other)}"
+                f"{entries}",
+                expected=format_shape(other),
+                actual=format_shape(odd),
+                axis=-1,
+            )
+    return None
 
 
 def _unbatched_inputs(sizes: list[int], context: Any) -> Diagnosis | None:
@@ -130,6 +169,18 @@ def _cardinality(match: re.Match[str], message: Message, context: Any) -> Diagno
     if len(x_sizes) > 1:
         return _inputs_disagree(match)
     y_sizes = {int(size) for size in match.group(2).replace(",", " ").split()}
+    weights = re.search(r"'?sample_weight'? sizes: ([\d, ]+)", match.string)
+    if weights is not None and y_sizes == x_sizes:
+        # x and y agree: the weights are what differs
+        return Diagnosis(
+            "size-mismatch",
+            f"sample_weight has {weights.group(1).strip()} entries for {sizes[0]} samples",
+            hint="compute the weights from the same split as x and y (one weight per sample), "
+            "e.g. after the train/test split: sample_weight=w[train_indices]",
+            expected=f"{sizes[0]} weights",
+            actual=weights.group(1).strip(),
+            axis=0,
+        )
     x = context.input_shapes
     if len(y_sizes) == 1 and isinstance(x, tuple) and x:
         from_data = _samples_elsewhere(x, y_sizes.pop())
@@ -221,6 +272,17 @@ def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], spars
     """The root cause of labels that do not fit the predictions; `sparse`: the loss wants class ids (None: unknown)."""
     shown = f"labels {format_shape(labels)} vs predictions {format_shape(predictions)}"
     classes = predictions[-1] if predictions else None
+    if predictions and predictions[0] == 1 and labels in (predictions[1:-1], predictions[1:]):
+        # a batch of one whose labels lost the batch axis: a squeeze without axis (works for larger batches)
+        return Diagnosis(
+            "batch-dependent",
+            f"loss/metric: {shown}: the labels lost the batch axis of a batch of 1",
+            hint="a tf.squeeze without axis also drops a batch axis of size 1 (the last, smaller batch): "
+            "name the axis, tf.squeeze(y, axis=-1)",
+            expected=format_shape(predictions[:-1]) if labels == predictions[1:-1] else format_shape(predictions),
+            actual=format_shape(labels),
+            axis=0,
+        )
     expected, kind = format_shape(predictions), "target-mismatch"
     if labels == predictions and not (sparse and len(labels) >= 2 and classes not in (1, None)):
         return _no_class_axis(labels) if sparse else None  # equal shapes: the shapes are not what is wrong

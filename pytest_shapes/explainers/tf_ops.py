@@ -106,7 +106,14 @@ def _graph_binary(match: re.Match[str], message: Message, context: Any) -> Diagn
 
 
 def elementwise(a: tuple[Any, ...], b: tuple[Any, ...], message: Message, context: Any, node: str = "") -> Diagnosis:
-    """An element-wise op on `a` and `b`; inside a layer (named by the message or the graph node) when known."""
+    """An element-wise op on `a` and `b`; inside a layer or the model's loss (named by the graph node) when known."""
+    scope = re.match(r"\{\{node ([\w./-]+)\}\}", node)
+    if scope is not None:
+        from pytest_shapes.explainers.targets import in_the_loss
+
+        found = in_the_loss(a, b, scope.group(1), context)
+        if found is not None:
+            return found
     return _against_layer_state(a, b, _layer_names(message, node), context) or broadcast(a, b)
 
 
@@ -441,6 +448,19 @@ def concat_shapes(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
             actual=format_shape(short),
             axis=len(short),
         )
+    ones = [axis for axis in range(1, len(long) - 1) if long[axis] == 1]
+    if len(long) == len(short) + 1 and len(ones) == 1 and _same_known(short[:-1], _without(long, ones[0])[:-1]):
+        # (None, 1, 8) from an Embedding on one id, with (None, 4): the size-1 axis is in the way
+        fixed = format_shape(_without(long, ones[0]))
+        return Diagnosis(
+            "extra-axis",
+            f"concatenating {shown}: {format_shape(long)} has an extra axis {ones[0]} of size 1",
+            hint=f"drop it before concatenating: layers.Flatten() or layers.Reshape({format_shape(_without(long, ones[0])[1:])}) "
+            f"(e.g. after an Embedding of one id)  # {format_shape(long)} -> {fixed}",
+            expected=fixed,
+            actual=format_shape(long),
+            axis=ones[0],
+        )
     if len(a) != len(b):
         return Diagnosis(
             "rank-mismatch",
@@ -486,6 +506,55 @@ def _conv_rank(match: re.Match[str], message: Message, context: Any) -> Diagnosi
         expected=f"rank {want}",
         actual=shown,
         axis=want - 1,
+    )
+
+
+def _without(shape: tuple[Any, ...], axis: int) -> tuple[Any, ...]:
+    return shape[:axis] + shape[axis + 1 :]
+
+
+def _tile_rank(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """tf.tile(x, multiples): one multiple per axis; one more than x has axes means x lacks that axis."""
+    value, multiples = parse_shape(match.group(1)), parse_shape(match.group(2))
+    if len(multiples) != 1 or not isinstance(multiples[0], int) or multiples[0] != len(value) + 1:
+        return None
+    shown = format_shape(value)
+    return Diagnosis(
+        "missing-axis",
+        f"tf.tile: {multiples[0]} multiples for a tensor of rank {len(value)} {shown}",
+        hint=f"add the axis to repeat along first: tf.tile(tf.expand_dims(x, 1), [1, n{', 1' * (len(value) - 1)}])  # {shown} -> "
+        f"{format_shape((value[0], 1, *value[1:]))} before tiling (or layers.RepeatVector(n))",
+        expected=f"rank {multiples[0]}",
+        actual=shown,
+        axis=1,
+    )
+
+
+def _kernel_rank(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """Keras 3's convolution shape inference: a kernel (spatial..., in, out) for an input of another rank."""
+    kernel, value = parse_shape(match.group(1)), parse_shape(match.group(2))
+    if len(value) != len(kernel) + 1:
+        return None
+    dims = len(kernel) - 2
+    return Diagnosis(
+        "rank-mismatch",
+        f"a {dims}D convolution got {format_shape(value)}, one axis more than its rank {len(kernel)}",
+        hint=f"a sequence of {dims}D inputs (video frames)? wrap the layers in layers.TimeDistributed(...), or use the "
+        f"Conv{dims + 1}D layer; else remove the extra axis",
+        expected=f"rank {len(kernel)}",
+        actual=format_shape(value),
+    )
+
+
+def _minimum_size(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    height, width, shape = int(match.group(1)), int(match.group(2)), parse_shape(match.group(3))
+    return Diagnosis(
+        "spatial-too-small",
+        f"keras.applications: input_shape {format_shape(shape)} is smaller than the model's minimum {height}x{width}",
+        hint=f"resize the images to at least {height}x{width} (layers.Resizing({height}, {width}) first in the model, "
+        "or tf.image.resize in the pipeline) and build the base with that input_shape",
+        expected=f"at least {height}x{width}",
+        actual=format_shape(shape),
     )
 
 
@@ -628,6 +697,11 @@ ROWS = (
         re.S,
     ),
     row(
+        rf"Shape must be rank \d+ but is rank \d+ for '[^']*= Tile\[.*?with input shapes: ({S}), ({S})",
+        _tile_rank,
+        re.S,
+    ),
+    row(
         rf"Shape must be rank (\d+) but is rank (\d+) for '[^']*= (?:Conv[23]D|DepthwiseConv2dNative)\[.*?with input shapes: ({S}), ({S})",
         _conv_rank,
         re.S,
@@ -661,6 +735,11 @@ ROWS = (
         _reshape_keras,
     ),
     # convolution / pooling sizes
+    row(
+        rf"Kernel shape must have the same length as input, but received kernel of shape ({S}) and input of shape ({S})",
+        _kernel_rank,
+    ),
+    row(rf"Input size must be at least (\d+)x(\d+); (?:Received: input_shape=|got `input_shape=)({S})", _minimum_size),
     row(
         r"Computed output size would be negative: (-?\d+) \[input_size: (\d+), effective_filter_size: (\d+)",
         _conv_negative,

@@ -914,3 +914,51 @@ def test_dataset_of_column_dicts_into_a_single_input_model():
     model = keras.Sequential([keras.Input((3,)), layers.Dense(1)])
     model.compile("sgd", "mse")
     model.fit(ds, epochs=1, verbose=0)
+
+
+# -- losses, signatures and helpers that hide the batch size or the classes
+
+
+def test_sample_weight_from_before_the_split():
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(1)])
+    model.compile("sgd", "mse")
+    weights = np.ones(20, "float32")  # computed on all 20 rows, before taking 16 for training
+    model.fit(np.zeros((16, 4), "float32"), np.zeros((16, 1), "float32"), sample_weight=weights, verbose=0)
+
+
+def test_class_weights_for_fewer_classes_than_the_model():
+    weights = tf.constant([1.0, 2.0, 5.0])
+
+    def weighted(y_true, y_pred):
+        return -tf.reduce_sum(y_true * tf.math.log(y_pred + 1e-7) * weights, axis=-1)
+
+    model = keras.Sequential([keras.Input((5,)), layers.Dense(4, activation="softmax")])
+    model.compile("sgd", loss=weighted)
+    model.fit(np.zeros((8, 5), "float32"), np.eye(4, dtype="float32")[np.arange(8) % 4], epochs=1, verbose=0)
+
+
+def test_train_step_signature_fixes_the_batch_size():
+    @tf.function(input_signature=[tf.TensorSpec((8, 6), tf.float32)])
+    def step(x):
+        return tf.reduce_sum(x)
+
+    step(tf.zeros((4, 6)))
+
+
+def test_embedding_of_one_id_concatenated_with_numeric_features():
+    ids, numbers = keras.Input((1,)), keras.Input((4,))
+    layers.Concatenate()([layers.Embedding(10, 8)(ids), numbers])
+
+
+def test_tile_a_context_vector_without_a_time_axis():
+    @tf.function
+    def repeat(context):
+        return tf.tile(context, [1, 5, 1])
+
+    repeat.get_concrete_function(tf.TensorSpec((None, 4), tf.float32))
+
+
+def test_squeeze_without_axis_on_a_batch_of_one():
+    logits = tf.zeros((1, 3))
+    labels = tf.squeeze(tf.zeros((1, 1), tf.int32))  # the last batch holds one sample
+    tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
