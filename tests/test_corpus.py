@@ -496,6 +496,22 @@ SHAPE_BUGS = {
         "loss/metric: labels () vs predictions (1, 3): the labels lost the batch axis of a batch of 1",
         "tf.squeeze(y, axis=-1)",
     ),
+    "test_video_clips_into_image_layers_without_time_distributed": (
+        # Keras 3 fails in Conv2D's shape inference; legacy Conv2D takes the extra axis and MaxPooling2D fails
+        "rank-mismatch",
+        "*(None, 5, *",
+        "layers.TimeDistributed(...)",
+    ),
+    "test_sequence_class_ids_for_one_more_step_than_the_decoder": (
+        "target-mismatch",
+        "loss/metric: labels (4, 10) vs predictions (4, 9, 20) (class ids for another number of steps)",
+        "the targets are y[:, 1:]",
+    ),
+    "test_applications_base_on_images_below_its_minimum_size": (
+        "spatial-too-small",
+        "keras.applications: input_shape (28, 28, 3) is smaller than the model's minimum 32x32",
+        "layers.Resizing(32, 32)",
+    ),
     "test_tf_function_signature_dtype": (
         "dtype-mismatch",
         "*expected dtype float32, got int32",

@@ -52,7 +52,8 @@ def _rank(message: Message, want: int, relation: str, actual: tuple[Any, ...]) -
     layer, where = _where(message)
     expected_text = f"rank {relation}{want}"
     if len(actual) > want and relation != ">= ":
-        return _located(_too_many_axes(where, expected_text, want, actual), layer)
+        video = want >= 4 and len(actual) == want + 1 and _IMAGE_LAYER.search(layer or message.layer or "") is not None
+        return _located(_too_many_axes(where, expected_text, want, actual, video=video), layer)
     concrete = all(dim is not None for dim in actual)
     if len(actual) == want - 1 and len(actual) >= 2 and concrete:
         op = re.search(r"\[Op:(\w+)\]", message.text)  # a TensorFlow op's error names the op, not a layer
@@ -111,7 +112,9 @@ def _batch_or_last_axis(where: str, expected_text: str, actual: tuple[Any, ...])
     )
 
 
-def _too_many_axes(where: str, expected_text: str, want: int, actual: tuple[Any, ...]) -> Diagnosis:
+def _too_many_axes(
+    where: str, expected_text: str, want: int, actual: tuple[Any, ...], *, video: bool = False
+) -> Diagnosis:
     concrete = bool(actual) and all(dim is not None for dim in actual)
     ones = [axis for axis in range(1, len(actual)) if actual[axis] == 1]
     if not concrete and len(actual) == want + 1 and len(ones) == 1:
@@ -139,6 +142,11 @@ def _too_many_axes(where: str, expected_text: str, want: int, actual: tuple[Any,
             f"the layer takes rank {want}: remove the extra axes before it (layers.Flatten(), a global pooling "
             f"layer of the right dimension, or return_sequences=False on the RNN before it){merge}, "
             "or feed data of that rank"
+            + (
+                "; a sequence of images (video frames)? wrap the image layers in layers.TimeDistributed(...)"
+                if video
+                else ""
+            )
         ),
         expected=expected_text,
         actual=shown,

@@ -962,3 +962,20 @@ def test_squeeze_without_axis_on_a_batch_of_one():
     logits = tf.zeros((1, 3))
     labels = tf.squeeze(tf.zeros((1, 1), tf.int32))  # the last batch holds one sample
     tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+
+
+def test_video_clips_into_image_layers_without_time_distributed():
+    model = keras.Sequential(
+        [keras.Input((5, 16, 16, 1)), layers.Conv2D(4, 3), layers.MaxPooling2D(), layers.Flatten(), layers.Dense(1)]
+    )
+    model.predict(np.zeros((2, 5, 16, 16, 1), "float32"), verbose=0)
+
+
+def test_sequence_class_ids_for_one_more_step_than_the_decoder():
+    logits = tf.zeros((4, 9, 20))
+    targets = tf.zeros((4, 10), tf.int32)  # not shifted: the decoder input was targets[:, :-1]
+    keras.losses.SparseCategoricalCrossentropy(from_logits=True)(targets, logits)
+
+
+def test_applications_base_on_images_below_its_minimum_size():
+    keras.applications.ResNet50(include_top=False, weights=None, input_shape=(28, 28, 3))
