@@ -6,6 +6,8 @@ import contextlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from pytest_shapes.safe_text import terminal_safe
+
 KINDS = (
     "missing-batch-axis",
     "missing-axis",
@@ -59,8 +61,8 @@ class Diagnosis:
         return f"[{self.kind}] {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["trace"] = [asdict(row) for row in self.trace]
+        data = {key: terminal_safe(value) if isinstance(value, str) else value for key, value in asdict(self).items()}
+        data["trace"] = [{key: terminal_safe(str(value)) for key, value in asdict(row).items()} for row in self.trace]
         return data
 
 
@@ -124,8 +126,8 @@ def _catchable_as(original: type[BaseException]) -> type[ShapeMismatch] | None:
 def render_error(diagnosis: Diagnosis) -> str:
     """Headline and hint; the layer trace goes to the report section, not into every traceback."""
     if diagnosis.hint:
-        return f"{diagnosis.headline}\nhint: {diagnosis.hint}"
-    return diagnosis.headline
+        return terminal_safe(f"{diagnosis.headline}\nhint: {diagnosis.hint}")
+    return terminal_safe(diagnosis.headline)
 
 
 @dataclass(slots=True)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
+
+from pytest_shapes.safe_text import terminal_safe
 
 if TYPE_CHECKING:
     from pytest_shapes.diagnosis import Diagnosis, TraceRow
@@ -14,8 +15,6 @@ WIDTH = 80  # sections are read in CI logs and narrow terminals: tables must fit
 TRACE_ROWS = 12  # longer traces show their head, the rows around the failure and their tail
 TRACE_HEAD, TRACE_AROUND, TRACE_TAIL = 3, 2, 2
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-
 
 def render_section(diagnosis: Diagnosis) -> str:
     """The `shape diagnosis` report section: headline, fields, layer trace.
@@ -23,7 +22,7 @@ def render_section(diagnosis: Diagnosis) -> str:
     The headline and the hint stay one line each, so they can be grepped
     and copied; the layer trace is a table that fits in 80 columns.
     """
-    lines = [_plain_text(diagnosis.headline)]  # whole: the JUnit property holds its first line only
+    lines = [plain_text(diagnosis.headline)]  # whole: the JUnit property holds its first line only
     for label, value in (
         ("expected", diagnosis.expected),
         ("actual", diagnosis.actual),
@@ -31,7 +30,7 @@ def render_section(diagnosis: Diagnosis) -> str:
         ("hint", diagnosis.hint),
     ):
         if value:
-            lines.append(f"{label + ':':<10}{_plain_text(value)}")
+            lines.append(f"{label + ':':<10}{plain_text(value)}")
     if diagnosis.trace:
         count = len(diagnosis.trace)
         lines.append(f"layer trace ({count} layers):" if count > TRACE_ROWS else "layer trace:")
@@ -41,7 +40,7 @@ def render_section(diagnosis: Diagnosis) -> str:
 
 def headline(diagnosis: Diagnosis) -> str:
     """`[<kind>] <message>`, one line of plain text: the JUnit `shape_diagnosis` property."""
-    lines = _plain_text(diagnosis.headline).splitlines()
+    lines = plain_text(diagnosis.headline).splitlines()
     return lines[0] if lines else f"[{diagnosis.kind}]"
 
 
@@ -85,12 +84,12 @@ def format_trace(rows: list[TraceRow], indent: str = "", *, limit: int = TRACE_R
 
 
 def _cells(row: TraceRow) -> tuple[str, str, str]:
-    return _plain_text(row.layer), _plain_text(row.expects), _plain_text(row.receives)
+    return plain_text(row.layer), plain_text(row.expects), plain_text(row.receives)
 
 
-def _plain_text(value: Any) -> str:
-    """Text without terminal colour codes: sections go to CI logs and JUnit XML as they are."""
-    return _ANSI.sub("", str(value))
+def plain_text(value: Any) -> str:
+    """Text without escapes and control characters: sections go to CI logs and JUnit XML as they are."""
+    return terminal_safe(str(value))
 
 
 def _abbreviate(rows: list[TraceRow], limit: int) -> list[TraceRow | None]:

@@ -128,13 +128,13 @@ def _outcome(report: pytest.TestReport) -> str:
 
 def _attach(diagnosis: Diagnosis, report: pytest.TestReport, item: pytest.Item) -> None:
     """The diagnosis as a report section and as JUnit properties."""
-    from pytest_shapes.report import headline, render_section
+    from pytest_shapes.report import headline, plain_text, render_section
 
     try:
         section = render_section(diagnosis)
     except Exception:  # a user explainer's odd Diagnosis still shows its headline
         section = headline(diagnosis)
     report.sections.append(("shape diagnosis", section))
-    properties = [("shape_diagnosis_kind", str(diagnosis.kind)), ("shape_diagnosis", headline(diagnosis))]
+    properties = [("shape_diagnosis_kind", plain_text(diagnosis.kind)), ("shape_diagnosis", headline(diagnosis))]
     report.user_properties.extend(properties)
     item.user_properties.extend(properties)  # junitxml reads them from the teardown report

@@ -11,11 +11,18 @@ import os
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from pytest_shapes.safe_text import terminal_safe
+
 if TYPE_CHECKING:
     from pytest_shapes.diagnosis import Diagnosis
     from pytest_shapes.fixture import Shapes
 
 JSON_FIELDS = ("kind", "message", "hint", "expected", "actual", "layer")  # of a diagnosis, in the JSON report
+
+
+def _json_fields(diagnosis: Any) -> dict[str, Any]:
+    fields = {key: getattr(diagnosis, key, None) for key in JSON_FIELDS}
+    return {key: terminal_safe(value) if isinstance(value, str) else value for key, value in fields.items()}
 
 
 def payload_of(state: Shapes | None, failure: Diagnosis | None, from_error: bool) -> dict[str, Any] | None:
@@ -36,7 +43,7 @@ def payload_of(state: Shapes | None, failure: Diagnosis | None, from_error: bool
     return plain(
         {
             "checks": [record.to_dict() for record in records],
-            "diagnoses": [{key: getattr(diagnosis, key, None) for key in JSON_FIELDS} for diagnosis in diagnoses],
+            "diagnoses": [_json_fields(diagnosis) for diagnosis in diagnoses],
             "checked": len(records),
             "violated": violated,
             "explained": explained,

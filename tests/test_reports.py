@@ -713,6 +713,67 @@ def test_section_has_no_ansi_escapes_even_in_color(pytester: pytest.Pytester) ->
     )
 
 
+# colours, an OSC hyperlink and window title, NUL, a carriage return, a C1 CSI, bidi overrides, a lone ESC
+UNSAFE = [
+    "\x1b[31m",
+    "\x1b[0m",
+    "\x1b]8;;https://example.invalid\x07",
+    "\x1b]0;title\x1b\\",
+    "\x00",
+    "\r",
+    "\x9b",
+    "\u202e",
+    "\u2066",
+    "\x1b",
+]
+
+
+def test_no_surface_carries_escapes_controls_or_bidi_overrides(pytester: pytest.Pytester) -> None:
+    """Error texts are not ours: whatever they carry, the section, the failure message, JUnit and JSON are plain."""
+    pytester.makeconftest(
+        f"""
+        import itertools
+
+        from pytest_shapes import Diagnosis, TraceRow
+
+        UNSAFE = {UNSAFE!r}
+
+        def dirty(text):
+            return " ".join(mark + part for mark, part in zip(itertools.cycle(UNSAFE), text.split()))
+
+        def pytest_shapes_explain(error, context):
+            return Diagnosis("size-mismatch", dirty("features 64 vs 63 a b c d e f g"), hint=dirty("x[:, :64] a b c"),
+                             expected=dirty("(None, 64)"), actual=dirty("(8, 63)"), layer=dirty("dense"),
+                             trace=[TraceRow(dirty("dense"), "(None, 64)", "(8, 63)", failing=True)])
+        """
+    )
+    pytester.makepyfile(
+        test_user="""
+        import pytest_shapes
+
+        def test_fails():
+            with pytest_shapes.diagnose():
+                raise ValueError("shape (8, 63)")
+        """
+    )
+
+    result = pytester.runpytest(*RUN_ARGS, "--junitxml=junit.xml", "--shapes-report=shapes.json")
+
+    result.assert_outcomes(failed=1)
+    surfaces = {
+        "terminal": result.stdout.str(),
+        "junit": (pytester.path / "junit.xml").read_text(encoding="utf-8"),
+        "json": json.dumps(json.loads((pytester.path / "shapes.json").read_text(encoding="utf-8")), ensure_ascii=False),
+    }
+    for name, text in surfaces.items():
+        for mark in ("\x1b", "\x00", "\r", "\x9b", "\u202e", "\u2066"):
+            assert mark not in text, (name, mark)
+    result.stdout.fnmatch_lines(["[[]size-mismatch] features 64 vs 63 a b c d e f g", "hint:     x[[]:, :64] a b c"])
+    assert junit_properties(pytester.path / "junit.xml")["test_fails"]["shape_diagnosis"] == (
+        "[size-mismatch] features 64 vs 63 a b c d e f g"
+    )
+
+
 # -- the JSON report file --------------------------------------------------------
 
 CHECKING_SUITE = """

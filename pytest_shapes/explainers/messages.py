@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from pytest_shapes.explainers.raise_site import raised_by_framework
+from pytest_shapes.safe_text import terminal_safe
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
 _NUMPY_VALUE = re.compile(r",?\s*numpy=\s*(?:array\(\[\.\.\.\][^)]*\)|b?'[^']*'|[-+\w.]+)")
 # (None, 64) / (64,) / () / [32,64] / [?,64] / TensorShape([None, 64])
 # a bracket right after a name is an index (In[0], values[1]), not a shape
@@ -108,7 +108,7 @@ def _as_tuple(match: re.Match[str]) -> str:
 
 def strip_tensor_contents(text: str) -> str:
     """Remove ANSI escapes and any bracketed tensor contents Keras echoed into `text`; linear in its length."""
-    text = _ARRAY_ATTRIBUTE.sub(_as_tuple, _ANSI.sub("", text))
+    text = _ARRAY_ATTRIBUTE.sub(_as_tuple, terminal_safe(text))
     closing = _closing_brackets(text)
     out: list[str] = []
     i, n = 0, len(text)

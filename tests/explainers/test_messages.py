@@ -119,3 +119,15 @@ def test_an_enormous_message_is_read_in_its_head_only():
     diagnosis = explain_text("InvalidArgumentError", huge)
 
     assert diagnosis is not None and diagnosis.kind == "broadcast-incompatible"
+
+
+def test_escapes_controls_and_bidi_overrides_never_reach_a_diagnosis():
+    text = (
+        '\x1b[1mInput 0 of layer \u202e"dense" is incompatible with the layer: \x1b]8;;https://x.invalid\x07expected'
+        "\x1b]8;;\x07 axis -1 of input shape to have value 64, but received input with shape (8, 63)\x00\x9b\r\x1b[0m"
+    )
+    diagnosis = explain_text("ValueError", text)
+
+    assert diagnosis is not None and diagnosis.kind == "size-mismatch"
+    for field in (diagnosis.headline, diagnosis.hint, diagnosis.expected, diagnosis.actual, diagnosis.layer):
+        assert not any(mark in (field or "") for mark in ("\x1b", "\x00", "\x9b", "\r", "\u202e", "\x07")), field
