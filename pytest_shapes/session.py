@@ -59,7 +59,15 @@ class ShapesSession:
             return shape_of
         return lambda value: hook(value=value)
 
-    def explain(self, error: BaseException, hooks: Any, *, model: Any = None, inputs: Any = None) -> Diagnosis | None:
+    def explain(
+        self,
+        error: BaseException,
+        hooks: Any,
+        *,
+        model: Any = None,
+        inputs: Any = None,
+        notices: list[str] | None = None,
+    ) -> Diagnosis | None:
         from pytest_shapes.explainers import explain
         from pytest_shapes.explainers.context import ExplainContext
 
@@ -69,6 +77,7 @@ class ShapesSession:
             inputs=inputs,
             shape_of=self._shape_of(hooks),
             expected_input=lambda value: hooks.pytest_shapes_expected_input(model=value),
+            notices=notices,
         )
         return explain(error, context, lambda link, ctx: hooks.pytest_shapes_explain(error=link, context=ctx))
 
@@ -80,22 +89,25 @@ class ShapesSession:
         state = item.stash.get(STATE_KEY, None) if call.when != "teardown" else None
         diagnosis, from_error = None, False
         # explainers run on failures only: a passing test never pays for them, nor trips on them
+        notices: list[str] = []
         if report.failed and call.excinfo is not None:
-            diagnosis, from_error = self._diagnose_failure(call.excinfo.value, item.ihook)
+            diagnosis, from_error = self._diagnose_failure(call.excinfo.value, item.ihook, notices)
         if diagnosis is not None:
             _attach(diagnosis, report, item)
+        if notices:  # the failure stays the test's own; one line says which explainer misbehaved
+            report.sections.append(("shapes note", "\n".join(dict.fromkeys(notices))))
         if call.when == "call" or diagnosis is not None:
             payload = payload_of(state, diagnosis, from_error)
             if payload is not None:
                 setattr(report, REPORT_ATTR, payload)
         return report
 
-    def _diagnose_failure(self, error: BaseException, hooks: Any) -> tuple[Diagnosis | None, bool]:
+    def _diagnose_failure(self, error: BaseException, hooks: Any, notices: list[str]) -> tuple[Diagnosis | None, bool]:
         """The failure's diagnosis, and whether it explains an error (vs a violated contract).
 
         Never raises: a crashing explainer must not hide the test's own failure.
         """
-        from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch
+        from pytest_shapes.diagnosis import ShapeMismatch
         from pytest_shapes.explainers import chain, explainer_crashed
 
         for link in chain(error):
@@ -104,9 +116,7 @@ class ShapesSession:
         if not self.zero_config:
             return None, False
         try:
-            diagnosis = self.explain(error, hooks)
-            if diagnosis is not None and not isinstance(diagnosis, Diagnosis):
-                raise TypeError(f"pytest_shapes_explain returned {type(diagnosis).__name__}, not a Diagnosis")
+            diagnosis = self.explain(error, hooks, notices=notices)
         except Exception as crash:
             diagnosis = explainer_crashed(error, crash)
         return diagnosis, diagnosis is not None

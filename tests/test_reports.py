@@ -617,9 +617,52 @@ def test_explainer_returning_garbage_keeps_the_failure(pytester: pytest.Pytester
 
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["FAILED test_user.py::test_fails - ValueError: incompatible shapes (3, 4) and*"])
-    lines = shape_sections(result)["test_fails"].splitlines()
-    assert lines[0] == "[unknown-shape-error] ValueError: incompatible shapes (3, 4) and (5,)"
-    assert lines[1].startswith("hint:     (pytest-shapes could not classify this error: its explainer raised TypeError")
+    assert "test_fails" not in shape_sections(result)  # the test's own failure, undiagnosed (user code raised it)
+    result.stdout.fnmatch_lines(
+        [
+            "*- shapes note -*",
+            "a pytest_shapes_explain hook returned str, not a Diagnosis or None: ignored",
+        ]
+    )
+
+
+@requires_tf
+def test_explainer_returning_an_unshowable_diagnosis_leaves_the_built_ins_to_answer(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        from pytest_shapes import Diagnosis
+
+        class Unprintable:
+            def __str__(self):
+                raise RuntimeError("no")
+
+            __format__ = __repr__ = __str__
+
+        def pytest_shapes_explain(error, context):
+            return Diagnosis("size-mismatch", Unprintable(), expected=Unprintable())
+        """
+    )
+    pytester.makepyfile(
+        test_user="""
+        import tensorflow as tf
+
+        def test_matmul():
+            tf.matmul(tf.zeros((32, 64)), tf.zeros((63, 10)))
+
+        def test_other():
+            raise KeyError("no such column")
+        """
+    )
+
+    result = pytester.runpytest(*RUN_ARGS, "--junitxml=junit.xml")
+
+    result.assert_outcomes(failed=2)
+    assert shape_sections(result)["test_matmul"].startswith("[matmul-incompatible] ")
+    assert "test_other" not in shape_sections(result)
+    result.stdout.fnmatch_lines(["FAILED test_user.py::test_other - KeyError: 'no such column'"])
+    result.stdout.no_fnmatch_line("*INTERNALERROR*")
+    notes = result.stdout.str().count("hook returned a Diagnosis whose fields cannot be shown: ignored")
+    assert notes == 2  # one line on each failing test
 
 
 # -- the layer-trace table ---------------------------------------------------------

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch, diagnosed
+from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch, diagnosed, render_error
 from pytest_shapes.explainers.context import ExplainContext, chain
 
 if TYPE_CHECKING:
@@ -51,6 +51,10 @@ def explain(error: BaseException, context: ExplainContext, call_hook: ExplainHoo
         for link in links:
             try:
                 diagnosis = explainer(link, context)
+                if diagnosis is not None and not _usable(diagnosis):
+                    # a hook returned something else: say so in one line, and let the built-ins answer
+                    context.notices.append(_misbehaved(diagnosis))
+                    diagnosis = explain_link(link, context) if explainer is call_hook else None
             except Exception as crash:  # an explainer bug: keep the failure; a shape error says so in one line
                 if _recognised(link, context):
                     return explainer_crashed(link, crash)
@@ -58,6 +62,23 @@ def explain(error: BaseException, context: ExplainContext, call_hook: ExplainHoo
             if diagnosis is not None:
                 return diagnosis
     return None
+
+
+def _usable(diagnosis: object) -> bool:
+    """A Diagnosis whose fields can be shown (a hook may return anything)."""
+    if not isinstance(diagnosis, Diagnosis):
+        return False
+    try:
+        render_error(diagnosis)
+        return all(isinstance(value, str | None) for value in (diagnosis.expected, diagnosis.actual, diagnosis.layer))
+    except Exception:
+        return False
+
+
+def _misbehaved(result: object) -> str:
+    if isinstance(result, Diagnosis):
+        return "a pytest_shapes_explain hook returned a Diagnosis whose fields cannot be shown: ignored"
+    return f"a pytest_shapes_explain hook returned {type(result).__name__}, not a Diagnosis or None: ignored"
 
 
 def explain_text(type_name: str, text: str, *, from_framework: bool = True) -> Diagnosis | None:

@@ -36,8 +36,11 @@ class ExplainContext:
         shape_of: Callable[[Any], Any],
         expected_input: Callable[[Any], Any],
         from_framework: bool | None = None,
+        notices: list[str] | None = None,
     ):
         self.error = error
+        # one line each about explainers that misbehaved, for the report (never the diagnosis)
+        self.notices = notices if notices is not None else []
         self._model = model
         self._inputs = inputs
         self.shape_of = shape_of
