@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from pytest_shapes.plugin import MARKER
-from pytest_shapes.spec import AnySpec, SpecError, parse
+from pytest_shapes.spec import AnySpec, SpecError, parse, safe_repr
 
 expect_shape = getattr(pytest.mark, MARKER)
 
@@ -38,9 +38,18 @@ def contract_of(item: pytest.Item) -> MarkerContract | None:
             dtype=dtype_name(dtype),
             source=source,
         )
-    except (SpecError, TypeError) as error:
-        reason = str(error).replace("_arguments()", f"{MARKER}()")
+    except Exception as error:  # whatever the marker holds, the test gets a collection error, never INTERNALERROR
+        reason = _reason(error).replace("_arguments()", f"{MARKER}()")
         raise SpecError(f"{item.nodeid}: invalid @pytest.mark.{source}: {reason}") from None
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, SpecError | TypeError):
+        try:
+            return str(error)
+        except Exception:
+            pass
+    return f"{type(error).__name__} while reading it"
 
 
 def dtype_name(dtype: Any) -> str | None:
@@ -49,7 +58,7 @@ def dtype_name(dtype: Any) -> str | None:
     name = getattr(dtype, "name", None) or getattr(dtype, "__name__", None)
     if isinstance(name, str):
         return name
-    raise SpecError(f"dtype {dtype!r} is not a dtype name such as 'float32'")
+    raise SpecError(f"dtype {safe_repr(dtype)} is not a dtype name such as 'float32'")
 
 
 def _arguments(output: Any = None, *, input: Any = None, dtype: Any = None) -> tuple[Any, Any, Any]:
@@ -57,5 +66,5 @@ def _arguments(output: Any = None, *, input: Any = None, dtype: Any = None) -> t
 
 
 def _source(mark: Any) -> str:
-    parts = [repr(arg) for arg in mark.args] + [f"{key}={value!r}" for key, value in mark.kwargs.items()]
+    parts = [safe_repr(arg) for arg in mark.args] + [f"{key}={safe_repr(value)}" for key, value in mark.kwargs.items()]
     return f"{MARKER}({', '.join(parts)})"

@@ -203,6 +203,8 @@ _CACHE: dict[Any, AnySpec] = {}
 # first, so the hot path builds no key. Bounded, since each entry keeps its spec alive.
 _BY_ID: dict[int, tuple[Any, AnySpec]] = {}
 _BY_ID_LIMIT = 4096
+_MAX_DEPTH = 32  # structures nest inputs a few levels; deeper is a mistake (or a list that holds itself)
+_INTEGER = re.compile(r"-?[0-9]+")
 
 
 def parse(spec: Any) -> AnySpec:
@@ -224,14 +226,16 @@ def parse(spec: Any) -> AnySpec:
     return cached
 
 
-def _cache_key(spec: Any) -> Any:
+def _cache_key(spec: Any, depth: int = 0) -> Any:
     # Types are part of the key, at every depth: True == 1 == 1.0 hash alike, so keyed
     # by value alone (True,) or (3.0,) would get the cached valid spec instead of a SpecError.
     cls = type(spec)
+    if depth > _MAX_DEPTH:
+        raise TypeError("too deep to key")  # parsed uncached, where the depth limit says what is wrong
     if cls is tuple or cls is list:
-        return (cls, tuple(_cache_key(item) for item in spec))
+        return (cls, tuple(_cache_key(item, depth + 1) for item in spec))
     if cls is dict:
-        return (cls, tuple((key, _cache_key(item)) for key, item in spec.items()))
+        return (cls, tuple((key, _cache_key(item, depth + 1)) for key, item in spec.items()))
     return (cls, spec)
 
 
@@ -247,9 +251,18 @@ def _is_immutable(spec: Any) -> bool:
     return True
 
 
-def _parse(spec: Any, whole: Any) -> AnySpec:
+def _parse(spec: Any, whole: Any, depth: int = 0) -> AnySpec:
+    if depth > _MAX_DEPTH:
+        raise SpecError(
+            f"invalid shape spec {safe_repr(whole)}: nested more than {_MAX_DEPTH} levels deep (or it contains itself)"
+        )
     if isinstance(spec, Spec | StructSpec):
         return spec
+    if hasattr(spec, "shape") and hasattr(spec, "dtype") and not isinstance(spec, str):
+        raise SpecError(
+            f"invalid shape spec {safe_repr(whole)}: an array or tensor is not a spec; pass its shape (x.shape) "
+            "or a tuple of dims"
+        )
     if isinstance(spec, str):
         return Spec(_parse_string(spec, whole))
     if _is_tensor_shape(spec):
@@ -257,15 +270,15 @@ def _parse(spec: Any, whole: Any) -> AnySpec:
             return Spec((VARIADIC,))
         return Spec(tuple(spec.as_list()))
     if isinstance(spec, Mapping):
-        return StructSpec({key: _parse(value, whole) for key, value in spec.items()})
+        return StructSpec({key: _parse(value, whole, depth + 1) for key, value in spec.items()})
     if isinstance(spec, list | tuple):
         if all(_is_dim(item) for item in spec):
             return Spec(_parse_dims(spec, whole))
-        return StructSpec(tuple(_parse(item, whole) for item in spec))
+        return StructSpec(tuple(_parse(item, whole, depth + 1) for item in spec))
     if _is_dim(spec):  # a bare int/None/... is a rank-1 spec, like "10"
         return Spec(_parse_dims((spec,), whole))
     raise SpecError(
-        f"invalid shape spec {_show(whole)}: {_show(spec)} ({type(spec).__name__}) is not a "
+        f"invalid shape spec {safe_repr(whole)}: {safe_repr(spec)} ({type(spec).__name__}) is not a "
         "shape spec; use a tuple of dims, a string like 'batch, 10', or a dict/list of those"
     )
 
@@ -288,6 +301,8 @@ def _is_dim(item: Any) -> bool:
 
 def _parse_string(text: str, whole: Any) -> tuple[Any, ...]:
     stripped = text.strip()
+    if not stripped:
+        raise SpecError(f"invalid shape spec {safe_repr(whole)}: an empty string is no shape; the scalar spec is ()")
     if stripped.startswith("(") and stripped.endswith(")"):
         stripped = stripped[1:-1]
     tokens = [token for token in _TOKEN_SPLIT.split(stripped) if token]
@@ -299,7 +314,7 @@ def _parse_dims(items: Any, whole: Any) -> tuple[Any, ...]:
     variadics = [i for i, dim in enumerate(dims) if dim is VARIADIC or isinstance(dim, NamedVariadic)]
     if len(variadics) > 1:
         raise SpecError(
-            f"invalid shape spec {_show(whole)}: element {variadics[1]} "
+            f"invalid shape spec {safe_repr(whole)}: element {variadics[1]} "
             f"({format_dim(dims[variadics[1]])}) is a second variadic; "
             "at most one '...' or '*name' per spec"
         )
@@ -308,7 +323,7 @@ def _parse_dims(items: Any, whole: Any) -> tuple[Any, ...]:
 
 def _parse_dim(item: Any, index: int, whole: Any) -> Any:
     def bad(why: str) -> SpecError:
-        return SpecError(f"invalid shape spec {_show(whole)}: element {index} ({item!r}) {why}")
+        return SpecError(f"invalid shape spec {safe_repr(whole)}: element {index} ({safe_repr(item)}) {why}")
 
     if item is None or item is VARIADIC:
         return item
@@ -320,8 +335,11 @@ def _parse_dim(item: Any, index: int, whole: Any) -> Any:
             return ANY
         if token == "...":
             return VARIADIC
-        if token.lstrip("-").isdigit():
+        if _INTEGER.fullmatch(token):
             return _parse_dim(int(token), index, whole)
+        if any(char.isdigit() for char in token) and not any(char.isalpha() or char == "*" for char in token):
+            # '--5', '²', '3.5': it looks like a size and is none
+            raise bad("is not an integer; a size is written with the digits 0-9, e.g. '3'")
         if token.startswith("*"):
             if not _IDENTIFIER.match(token[1:]):
                 raise bad("is not a valid variadic name; use '*' followed by an identifier")
@@ -332,13 +350,20 @@ def _parse_dim(item: Any, index: int, whole: Any) -> Any:
     if isinstance(item, float):
         raise bad("is not an integer; a size must be an integer >= 0")
     if hasattr(item, "__index__"):
-        size = operator.index(item)
+        try:
+            size = operator.index(item)
+        except Exception as error:
+            raise bad(f"cannot be read as an integer ({type(error).__name__} from its __index__)") from None
         if size < 0:
             raise bad("is negative; a size must be an integer >= 0")
         return size
     raise bad(f"is a {type(item).__name__}; a dim is an int >= 0, None, '_', a name, '...' or '*name'")
 
 
-def _show(spec: Any) -> str:
-    text = repr(spec)
+def safe_repr(spec: Any) -> str:
+    """`repr(spec)` for messages: at most 120 characters, and never an exception of its own."""
+    try:
+        text = repr(spec)
+    except Exception:  # a repr that raises (or recurses too deep) still gets a name in the error
+        text = f"<{type(spec).__name__} object>"
     return text if len(text) <= 120 else text[:117] + "..."

@@ -461,6 +461,31 @@ def test_unmarked_test_without_calls_passes(run):
             id="inside-structure",
         ),
         pytest.param(
+            "'--5, 3'",
+            "expect_shape('--5, 3'): invalid shape spec '--5, 3': element 0 ('--5') is not an integer; *",
+            id="double-minus",
+        ),
+        pytest.param(
+            "'\u00b2, 3'",
+            "expect_shape('\u00b2, 3'): invalid shape spec '\u00b2, 3': element 0 ('\u00b2') is not an integer; *",
+            id="superscript-digit",
+        ),
+        pytest.param(
+            "'  '",
+            "expect_shape('  '): invalid shape spec '  ': an empty string is no shape; the scalar spec is ()",
+            id="blank-string",
+        ),
+        pytest.param(
+            "(lambda spec: spec.append(spec) or spec)([(None, 3)])",
+            "expect_shape([(None, 3), [...]]): invalid shape spec [(None, 3), [...]]: nested more than 32 levels *",
+            id="contains-itself",
+        ),
+        pytest.param(
+            "(type('Size', (), {'__index__': lambda self: 1 / 0, '__repr__': lambda self: 1 / 0})(), 3)",
+            "expect_shape(*): invalid shape spec *: element 0 (<Size object>) cannot be read as an integer *",
+            id="index-and-repr-raise",
+        ),
+        pytest.param(
             "(None, 10), dtype=32",
             "expect_shape((None, 10), dtype=32): dtype 32 is not a dtype name such as 'float32'",
             id="dtype",

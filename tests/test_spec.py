@@ -34,7 +34,7 @@ def matches(spec, shape, bindings=None) -> bool:
         pytest.param("_, None, ..., 3", "(None, None, ..., 3)", id="string-any-and-ellipsis"),
         pytest.param("*b h w", "(*b, h, w)", id="string-named-variadic"),
         pytest.param((), "()", id="scalar"),
-        pytest.param("", "()", id="scalar-string"),
+        pytest.param("()", "()", id="scalar-string"),
         pytest.param(10, "(10,)", id="bare-int"),
     ],
 )
@@ -124,6 +124,13 @@ INVALID = [
     pytest.param({1, 2}, "(set) is not a shape spec", id="set"),
     pytest.param((None, 10, object()), "(object) is not a shape spec", id="object-in-tuple"),
     pytest.param({"x": (None, -2)}, "element 1 (-2) is negative", id="inside-dict"),
+    # strings that are no spec, and tokens that look like sizes but are none (issue #10 §1)
+    pytest.param("", "an empty string is no shape; the scalar spec is ()", id="empty-string"),
+    pytest.param(" \t ", "an empty string is no shape", id="blank-string"),
+    pytest.param("--5, 3", "element 0 ('--5') is not an integer", id="double-minus"),
+    pytest.param("\u00b2, 3", "element 0 ('\u00b2') is not an integer", id="superscript-digit"),
+    pytest.param("\u0663, 4", "element 0 ('\u0663') is not an integer", id="arabic-indic-digit"),
+    pytest.param("3.5 2", "element 0 ('3.5') is not an integer", id="decimal-string"),
 ]
 
 
@@ -136,6 +143,54 @@ def test_invalid_spec_raises_spec_error(spec, pointer):
     assert message.startswith(f"invalid shape spec {spec!r}: ")
     assert pointer in message
     assert isinstance(info.value, ValueError)
+
+
+class _RaisingIndex:
+    def __index__(self):
+        raise RuntimeError("no index")
+
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+
+class _ArrayLike:
+    """What a NumPy array or a tensor looks like to the parser (no NumPy here: the notf env has none)."""
+
+    shape = (2, 3)
+    dtype = "float32"
+
+    def __index__(self):
+        raise TypeError("only integer scalar arrays can be converted to a scalar index")
+
+
+def _holding_itself() -> list:
+    spec: list = [(None, 3)]
+    spec.append(spec)
+    return spec
+
+
+def _nested(depth: int) -> list:
+    spec: list = [(None, 3)]
+    for _ in range(depth):
+        spec = [spec]
+    return spec
+
+
+@pytest.mark.parametrize(
+    ("spec", "pointer"),
+    [
+        ((_RaisingIndex(), 3), "element 0 (<_RaisingIndex object>) cannot be read as an integer"),
+        (_holding_itself(), "nested more than 32 levels deep (or it contains itself)"),
+        (_nested(5000), "nested more than 32 levels deep"),
+        (_ArrayLike(), "an array or tensor is not a spec; pass its shape (x.shape)"),
+    ],
+    ids=["index-raises", "contains-itself", "very-deep", "numpy-array"],
+)
+def test_hostile_specs_raise_spec_error_not_something_else(spec, pointer):
+    with pytest.raises(SpecError) as info:
+        parse(spec)
+
+    assert pointer in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -268,6 +323,7 @@ def test_spec_built_from_a_shape_matches_it(case):
 def test_string_form_parses_equal_to_tuple_form(case, separator):
     _, pairs = case
     spec = tuple(dim for dim, _ in pairs)
+    assume(spec)  # the scalar is written (), never as an empty string
 
     assert parse(separator.join(token(dim) for dim in spec)) == parse(spec)
 
