@@ -11,6 +11,7 @@ returns after a few attribute reads unless there is work to do.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -134,7 +135,19 @@ class SessionHooks:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.report_path is not None and not hasattr(self.config, "workerinput"):
-            self.session.json.write()
+            try:
+                self.session.json.write()
+            except OSError as error:  # a read-only or full disk, a path that became a directory
+                # one line, like pytest's own file errors; the previous report stays as it was
+                reason = error.strerror or type(error).__name__
+                terminal = self.config.pluginmanager.get_plugin("terminalreporter")
+                line = f"ERROR: pytest-shapes could not write --shapes-report {self.report_path}: {reason}"
+                if terminal is not None:
+                    terminal.write_line(line, red=True)
+                else:
+                    sys.stderr.write(line + "\n")
+                if session.exitstatus == pytest.ExitCode.OK:
+                    session.exitstatus = pytest.ExitCode.USAGE_ERROR  # CI must not read a stale report as new
 
 
 class BuiltinHooks:

@@ -868,6 +868,40 @@ def test_json_report_write_that_fails_keeps_the_previous_report(
     assert os.listdir(tmp_path) == ["shapes.json"]
 
 
+@pytest.mark.parametrize(
+    ("breaking", "reason"),
+    [
+        pytest.param("os.mkdir('shapes.json')", "Is a directory", id="path-became-a-directory"),
+        pytest.param(
+            "json.dump = lambda *a, **k: (_ for _ in ()).throw(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))",
+            "No space left on device",
+            id="disk-full",
+        ),
+    ],
+)
+def test_a_report_that_cannot_be_written_is_one_line_and_a_failing_status(
+    pytester: pytest.Pytester, breaking: str, reason: str
+) -> None:
+    pytester.makepyfile(
+        test_user=f"""
+        import errno, json, os
+
+        def test_passes():
+            {breaking}  # what the file system does to the report path while the suite runs
+        """
+    )
+
+    # in a process of its own: the broken json.dump must not outlive this run
+    result = pytester.runpytest_subprocess(*RUN_ARGS, "--shapes-report=shapes.json")
+
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([f"ERROR: pytest-shapes could not write --shapes-report *shapes.json: {reason}"])
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR  # a CI job must not take an old report for this run's
+    assert not [name for name in os.listdir(pytester.path) if name.startswith(".shapes-report-")]
+
+
 @requires_numpy
 def test_report_path_on_the_command_line_is_relative_to_the_invocation_directory(
     pytester: pytest.Pytester,
