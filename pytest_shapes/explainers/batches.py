@@ -23,16 +23,19 @@ class Batches(NamedTuple):
 
 def batches(context: Any) -> Batches | None:
     """How the method the test called batched its array data, when the last batch is smaller than the others."""
-    shapes = context.input_shapes
-    first = shapes[0] if isinstance(shapes, list) and shapes else shapes
-    if context.entry not in _BATCHED_METHODS or not isinstance(first, tuple) or not first:
-        return None
-    samples = first[0]
-    if not isinstance(samples, int) or hasattr(context.inputs, "element_spec"):
+    samples = _samples(context)
+    if context.entry not in _BATCHED_METHODS or samples is None or hasattr(context.inputs, "element_spec"):
         return None  # a dataset's batches are its own
     size = context.batch_size or _KERAS_DEFAULT_BATCH
     last = samples % size
     return Batches(samples, size, last) if last and samples > size else None
+
+
+def _samples(context: Any) -> int | None:
+    """The number of samples in the (first) input the method was given, when known."""
+    shapes = context.input_shapes
+    first = shapes[0] if isinstance(shapes, list) and shapes else shapes
+    return first[0] if isinstance(first, tuple) and first and isinstance(first[0], int) else None
 
 
 def hard_coded(what: str, found: Batches, entry: str) -> Diagnosis:
@@ -55,9 +58,8 @@ def folded_into_features(expected: tuple[Any, ...], actual: tuple[Any, ...], con
     features, wanted = actual[1], expected[1]
     if not isinstance(features, int) or not isinstance(wanted, int) or wanted <= 0 or features % wanted:
         return None
-    shapes = context.input_shapes
-    first = shapes[0] if isinstance(shapes, list) and shapes else shapes
-    sizes = {first[0]} if isinstance(first, tuple) and first and isinstance(first[0], int) else set()
+    samples = _samples(context)
+    sizes = {samples} if samples is not None else set()
     found = batches(context)
     sizes |= {found.size, found.last} if found else {context.batch_size or _KERAS_DEFAULT_BATCH}
     if features // wanted not in sizes - {1}:

@@ -107,23 +107,23 @@ def _graph_binary(match: re.Match[str], message: Message, context: Any) -> Diagn
 
 def elementwise(a: tuple[Any, ...], b: tuple[Any, ...], message: Message, context: Any, node: str = "") -> Diagnosis:
     """An element-wise op on `a` and `b`; inside a layer or the model's loss (named by the graph node) when known."""
-    scope = re.match(r"\{\{node ([\w./-]+)\}\}", node)
-    if scope is not None:
+    named = re.match(r"\{\{node ([\w./-]+)\}\}", node)
+    scope = named.group(1) if named else ""
+    if scope:
         from pytest_shapes.explainers.targets import in_the_loss
 
-        found = in_the_loss(a, b, scope.group(1), context)
+        found = in_the_loss(a, b, scope, context)
         if found is not None:
             return found
-    return _against_layer_state(a, b, _layer_names(message, node), context) or broadcast(a, b)
+    return _against_layer_state(a, b, _layer_names(message, scope), context) or broadcast(a, b)
 
 
-def _layer_names(message: Message, node: str) -> set[str]:
+def _layer_names(message: Message, scope: str) -> set[str]:
     """Names the failing layer may have: the message's, its class, the graph node's name scopes."""
     names = {message.layer} if message.layer else set()
     names.update(re.findall(r"calling (?:layer '\w+' \(type )?(\w+)(?:\.call\(\)|\))", message.text))
-    scopes = re.match(r"\{\{node ([\w./-]+)\}\}", node)
-    for scope in scopes.group(1).split("/")[:-1] if scopes else ():
-        names.update({scope, re.sub(r"_\d+$", "", scope)})  # a retraced model numbers its scopes
+    for part in scope.split("/")[:-1]:
+        names.update({part, re.sub(r"_\d+$", "", part)})  # a retraced model numbers its scopes
     return names
 
 
