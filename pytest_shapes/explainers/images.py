@@ -75,11 +75,12 @@ def _crop_size(match: re.Match[str], message: Message, context: Any) -> Diagnosi
     value = operands[0] if operands and len(operands[0]) == rank else None
     shown = format_shape(value) if value is not None else f"rank {rank}"
     headline = f"random_crop: size has {entries} entries for a value of {shown}"
-    if value is not None and entries == rank - 1 and isinstance(value[-1], int):
+    if entries == rank - 1:  # one entry short: the channels', which a crop keeps whole
+        channels = value[-1] if value is not None and isinstance(value[-1], int) else "channels"
         return Diagnosis(
             "missing-axis",
             f"{headline} (the size of the last axis is missing)",
-            hint=f"give a size for every axis, the last one included: size=[..., {value[-1]}] (keep all channels)",
+            hint=f"give a size for every axis, the last one included: size=[..., {channels}] (keep all channels)",
             expected=f"{rank} entries",
             actual=f"{entries} entries",
             axis=-1,
