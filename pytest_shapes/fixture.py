@@ -31,6 +31,7 @@ class Shapes:
         dtype_of: Callable[[Any], Any],
         explain: Explain,
         expected_input: Callable[[Any], Any],
+        hook_crashes: list[str] | None = None,
     ):
         self.calls: list[CallRecord] = []
         self.diagnosed: list[Diagnosis] = []  # errors explained in `shapes.diagnose()` blocks: no contract
@@ -41,6 +42,7 @@ class Shapes:
         self._expected_input = expected_input
         self._check_bindings: dict[str, Any] = {}
         self.wrapped_calls = 0  # calls through wrappers: the marker needs at least one
+        self.hook_crashes = hook_crashes if hook_crashes is not None else []  # see hook_guard
 
     def wrap(
         self,

@@ -79,7 +79,10 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def shapes(request: pytest.FixtureRequest) -> Iterator[Shapes]:
     """Wrap model calls (`shapes.wrap`), check values (`shapes.check`), explain errors (`shapes.diagnose()`)."""
-    yield request.config.stash[HOOKS_KEY].session.shapes_for(request.node)
+    state = request.config.stash[HOOKS_KEY].session.shapes_for(request.node)
+    yield state
+    if state.hook_crashes:  # the test did not fail (a failure shows them): a broken hook must not pass silently
+        pytest.fail("\n".join(state.hook_crashes), pytrace=False)
 
 
 class SessionHooks:

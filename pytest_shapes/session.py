@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytest_shapes.contracts import contract_for
+from pytest_shapes.hook_guard import GuardedHook
 from pytest_shapes.plugin import BUILTIN_PLUGIN, REPORT_ATTR, STATE_KEY
 from pytest_shapes.summary import JsonReport, Totals, payload_of
 
@@ -39,25 +40,33 @@ class ShapesSession:
             from pytest_shapes.fixture import Shapes
 
             hooks = item.ihook  # the hooks of this test's conftests: one in a/ never sees a test in b/
+            crashes: list[str] = []  # a user hook's bugs, shown with the test's outcome
             state = Shapes(
                 contract=contract_for(item),
-                shape_of=self._shape_of(hooks),
+                shape_of=self._shape_of(hooks, crashes),
                 dtype_of=adapters.dtype_of,
-                explain=lambda error, **facts: self.explain(error, hooks, **facts),
-                expected_input=lambda model: hooks.pytest_shapes_expected_input(model=model),
+                explain=lambda error, **facts: self.explain(error, hooks, crashes=crashes, **facts),
+                expected_input=self._expected_input(hooks, crashes),
+                hook_crashes=crashes,
             )
             item.stash[STATE_KEY] = state
         return state
 
-    def _shape_of(self, hooks: Any) -> Callable[[Any], Any]:
+    def _shape_of(self, hooks: Any, crashes: list[str]) -> Callable[[Any], Any]:
         """The direct, type-cached extractor unless another plugin or conftest implements the hook."""
+        from pytest_shapes.adapters import shape_of
+
         hook = hooks.pytest_shapes_shape_of
         builtin = self.config.pluginmanager.get_plugin(BUILTIN_PLUGIN)
         if all(impl.plugin is builtin for impl in hook.get_hookimpls()):
-            from pytest_shapes.adapters import shape_of
-
             return shape_of
-        return lambda value: hook(value=value)
+        return GuardedHook("pytest_shapes_shape_of", lambda value: hook(value=value), shape_of, crashes)
+
+    def _expected_input(self, hooks: Any, crashes: list[str]) -> Callable[[Any], Any]:
+        from pytest_shapes.adapters.models import expected_input
+
+        hook = hooks.pytest_shapes_expected_input
+        return GuardedHook("pytest_shapes_expected_input", lambda model: hook(model=model), expected_input, crashes)
 
     def explain(
         self,
@@ -67,16 +76,22 @@ class ShapesSession:
         model: Any = None,
         inputs: Any = None,
         notices: list[str] | None = None,
+        crashes: list[str] | None = None,
     ) -> Diagnosis | None:
+        """`crashes` keeps a shape hook's bugs (default: `notices`, the lines on this failure)."""
         from pytest_shapes.explainers import explain
         from pytest_shapes.explainers.context import ExplainContext
 
+        if notices is None:
+            notices = []
+        if crashes is None:
+            crashes = notices
         context = ExplainContext(
             error,
             model=model,
             inputs=inputs,
-            shape_of=self._shape_of(hooks),
-            expected_input=lambda value: hooks.pytest_shapes_expected_input(model=value),
+            shape_of=self._shape_of(hooks, crashes),
+            expected_input=self._expected_input(hooks, crashes),
             notices=notices,
         )
         return explain(error, context, lambda link, ctx: hooks.pytest_shapes_explain(error=link, context=ctx))
@@ -92,6 +107,9 @@ class ShapesSession:
         notices: list[str] = []
         if report.failed and call.excinfo is not None:
             diagnosis, from_error = self._diagnose_failure(call.excinfo.value, item.ihook, notices)
+            if state is not None:  # a hook's bug goes with the failure; a test that did not fail, its teardown fails
+                notices.extend(state.hook_crashes)
+                state.hook_crashes.clear()
         if diagnosis is not None:
             _attach(diagnosis, report, item)
         if notices:  # the failure stays the test's own; one line says which explainer misbehaved

@@ -268,3 +268,87 @@ def test_a_crashing_explainer_never_turns_an_ordinary_error_into_a_diagnosis(pyt
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["FAILED test_user.py::test_fails - FileNotFoundError: data/shapes.csv"])
     assert "shape diagnosis" not in result.stdout.str()
+
+
+RAISING_SHAPE_HOOKS = """
+def pytest_shapes_shape_of(value):
+    raise RuntimeError("shape_of hook bug")
+
+def pytest_shapes_expected_input(model):
+    raise RuntimeError("expected_input hook bug")
+"""
+
+CALL_OUTCOMES = """
+import sys
+import pytest
+
+class Box:
+    shape = (2, 3)
+
+def skips(x):
+    pytest.skip("no GPU here")
+
+def xfails(x):
+    pytest.xfail("known bug")
+
+def fails(x):
+    pytest.fail("the user's own failure")
+
+def exits(x):
+    sys.exit(3)
+
+def asserts(x):
+    assert x is None, "the user's assertion"
+
+def own_error(x):
+    raise KeyError("features")
+
+@pytest.mark.parametrize("spec", [None, (2, 3)], ids=["no-spec", "spec"])
+@pytest.mark.parametrize("fn", [skips, xfails, fails, exits, asserts, own_error])
+def test_call(shapes, fn, spec):
+    shapes.wrap(fn, input=spec)(Box())
+
+def test_passing_call(shapes):
+    assert shapes.wrap(lambda x: 1)(Box()) == 1
+
+def test_passing_check(shapes):
+    shapes.check(Box(), (2, 3))
+"""
+
+
+def test_a_raising_shape_hook_never_replaces_the_outcome_of_the_call(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(RAISING_SHAPE_HOOKS)
+    pytester.makepyfile(test_user=CALL_OUTCOMES)
+
+    result = pytester.runpytest("-p", "no:cacheprovider", "-rA")
+
+    # the call's own skip, xfail, failure, exit, assertion and error stand
+    result.assert_outcomes(failed=8, skipped=2, xfailed=2, passed=2, errors=6)
+    result.stdout.fnmatch_lines_random(
+        [
+            "SKIPPED [[]2] test_user.py:*: no GPU here",
+            "XFAIL test_user.py::test_call[[]xfails-no-spec] - known bug",
+            "FAILED test_user.py::test_call[[]fails-spec] - Failed: the user's own failure",
+            "FAILED test_user.py::test_call[[]exits-no-spec] - SystemExit: 3",
+            "FAILED test_user.py::test_call[[]asserts-spec] - AssertionError: the user's*",
+            "FAILED test_user.py::test_call[[]own_error-spec] - KeyError: 'features'",
+        ]
+    )
+    # a failure carries the hook's bug as one line; a test that did not fail errors in its teardown,
+    # so a broken hook never passes silently
+    out = result.stdout.str()
+    assert out.count("- shapes note -") == 8
+    result.stdout.fnmatch_lines(
+        [
+            "a pytest_shapes_shape_of hook raised RuntimeError: shape_of hook bug (conftest.py:2); "
+            "pytest-shapes used its built-in one instead"
+        ]
+    )
+    result.stdout.fnmatch_lines_random(
+        [
+            "ERROR test_user.py::test_passing_call - Failed: a pytest_shapes_*",
+            "ERROR test_user.py::test_passing_check - Failed: a pytest_shapes_*",
+            "ERROR test_user.py::test_call[[]skips-spec] - Failed: a pytest_*",
+        ]
+    )
+    assert "INTERNALERROR" not in out
