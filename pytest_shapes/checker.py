@@ -31,8 +31,8 @@ def check(
     if type(spec) is Spec:
         shape = shape_of(value)
         if shape is None:
-            if _is_tensor_like(value):
-                return None  # unknown rank: nothing to check against
+            if _unknown_rank(value):
+                return None  # a symbolic tensor of unknown rank: nothing to check against
             _fail(_not_a_tensor(spec, value, _label(where, path)))
         if not spec.match(shape, bindings):
             _fail(classify(spec, shape, _label(where, path), bindings, role=role))
@@ -43,16 +43,9 @@ def check(
         if not isinstance(value, Mapping):
             _fail(_wrong_structure(spec, value, _label(where, path), "a dict"))
         missing = [key for key in items if key not in value]
-        if missing:
-            _fail(
-                Diagnosis(
-                    "size-mismatch",
-                    f"{_label(where, path)}: key(s) {', '.join(map(repr, missing))} missing; "
-                    f"got keys {sorted(map(str, value))}",
-                    hint=f"pass a dict with the keys {list(items)}",
-                    expected=repr(spec),
-                )
-            )
+        extra = [] if spec.extra_keys_allowed else [key for key in value if key not in items]
+        if missing or extra:
+            _fail(_wrong_keys(spec, value, _label(where, path), missing, extra))
         pairs = [(item, value[key], (*path, key)) for key, item in items.items()]
     else:
         if not isinstance(value, list | tuple):
@@ -60,7 +53,7 @@ def check(
         if len(value) != len(items):
             _fail(
                 Diagnosis(
-                    "size-mismatch",
+                    "structure-mismatch",
                     f"{_label(where, path)}: expected {len(items)} items {spec!r}, got {len(value)}",
                     hint=f"pass exactly {len(items)} tensors, in the order {spec!r}",
                     expected=repr(spec),
@@ -133,23 +126,61 @@ def _fail(diagnosis: Diagnosis) -> NoReturn:
     raise ShapeMismatch(diagnosis)
 
 
-def _is_tensor_like(value: Any) -> bool:
-    return hasattr(value, "shape")
+def _unknown_rank(value: Any) -> bool:
+    """A tensor whose rank is not known yet (its `.shape` is a TensorShape of rank None)."""
+    try:
+        shape = value.shape
+    except Exception:
+        return False
+    return hasattr(shape, "as_list") and getattr(shape, "rank", 0) is None
 
 
 def _not_a_tensor(spec: Spec, value: Any, where: str) -> Diagnosis:
     return Diagnosis(
         "rank-mismatch",
-        f"{where}: expected a tensor of shape {spec!r}, got {type(value).__name__} (no shape)",
+        f"{where}: expected a tensor of shape {spec!r}, got {type(value).__name__} ({_why_no_shape(value)})",
         hint="return/pass a tensor or array, or give a structure spec for a list/dict of tensors",
         expected=repr(spec),
         actual=type(value).__name__,
     )
 
 
+def _why_no_shape(value: Any) -> str:
+    """Names types only: a lying `.shape` may hold anything."""
+    try:
+        shape = value.shape
+    except AttributeError:
+        return "no shape"
+    except Exception as error:
+        return f"no usable shape: its .shape raised {type(error).__name__}"
+    if shape is None:
+        return "no shape"
+    if isinstance(shape, list | tuple):
+        return f"no usable shape: its .shape is a {type(shape).__name__} of sizes that are not integers"
+    return f"no usable shape: its .shape is of type {type(shape).__name__}"
+
+
+def _wrong_keys(spec: StructSpec, value: Any, where: str, missing: list[Any], extra: list[Any]) -> Diagnosis:
+    parts = []
+    if missing:
+        parts.append(f"key(s) {', '.join(map(repr, missing))} missing")
+    if extra:
+        parts.append(f"unexpected key(s) {', '.join(map(repr, extra))}")
+    hint = f"pass a dict with exactly the keys {list(spec.items)}"
+    if extra and not missing:
+        hint += " (drop the others, or add them to the spec)"
+    return Diagnosis(
+        "structure-mismatch",
+        f"{where}: {'; '.join(parts)}; got keys {sorted(map(str, value))}",
+        hint=hint,
+        expected=repr(spec),
+        actual=f"keys {sorted(map(str, value))}",
+    )
+
+
 def _wrong_structure(spec: StructSpec, value: Any, where: str, wanted: str) -> Diagnosis:
     return Diagnosis(
-        "size-mismatch",
+        "structure-mismatch",
         f"{where}: expected {wanted} {spec!r}, got {type(value).__name__}",
         hint=f"pass {wanted} tensors matching {spec!r}",
         expected=repr(spec),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from pytest_shapes.adapters.tensorflow import RAGGED
 from pytest_shapes.diagnosis import Diagnosis
 from pytest_shapes.spec import (
     VARIADIC,
@@ -237,6 +238,12 @@ def _size_hint(differing: list[int], expected: Shape, actual: Shape, role: str) 
     index = differing[0]
     want, got = expected[index], actual[index]
     last = len(expected) - 1
+    ragged = [i for i in differing if actual[i] is RAGGED]
+    if ragged:
+        return (
+            f"axis {ragged[0]} is ragged (its length differs from row to row): pad it to {want} "
+            f"with x.to_tensor(shape=...) or pad_sequences, or declare that axis as None or a name"
+        )
     if role == "output":
         return (
             f"the model produces {got} on axis {index} where {want} is expected: check the last layer's units/filters"

@@ -11,7 +11,7 @@ from pytest_shapes.diagnosis import CallRecord, Diagnosis, ShapeMismatch
 from pytest_shapes.explainers import diagnosing
 from pytest_shapes.explainers.context import is_keras_object
 from pytest_shapes.marker import MarkerContract, dtype_name
-from pytest_shapes.spec import parse
+from pytest_shapes.spec import model_declared, parse
 from pytest_shapes.wrap import CHECKED_METHODS, CheckedCall, CheckedModel, Contract
 
 Explain = Callable[..., "Diagnosis | None"]
@@ -61,7 +61,7 @@ class Shapes:
         input_raises = None
         if input_spec is None:
             declared = self._expected_input(fn)
-            input_spec = parse(declared) if declared is not None else None
+            input_spec = model_declared(parse(declared)) if declared is not None else None
             # Keras checks its declared input itself and raises ValueError: so does the wrapper
             input_raises = ValueError if declared is not None and is_keras_object(fn) else None
         output_spec = parse(output) if output is not None else marker.output if marker else None

@@ -157,11 +157,19 @@ def merge_segments(bound: tuple[Any, ...], segment: tuple[Any, ...]) -> tuple[An
 class StructSpec:
     """A list/tuple or dict of specs, for multi-input or multi-output calls."""
 
-    __slots__ = ("is_mapping", "items")
+    __slots__ = ("extra_keys_allowed", "is_mapping", "items")
 
-    def __init__(self, items: Mapping[Any, Spec | StructSpec] | tuple[Spec | StructSpec, ...]):
+    def __init__(
+        self,
+        items: Mapping[Any, Spec | StructSpec] | tuple[Spec | StructSpec, ...],
+        *,
+        extra_keys_allowed: bool = False,
+    ):
         self.items = items
         self.is_mapping = isinstance(items, Mapping)
+        # a spec the user wrote names every key; a Keras model's declared dict input ignores extra
+        # keys (with a warning), so a contract read from the model allows them too
+        self.extra_keys_allowed = extra_keys_allowed
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, StructSpec) and self.items == other.items
@@ -177,6 +185,13 @@ class StructSpec:
 
 
 AnySpec = Spec | StructSpec
+
+
+def model_declared(spec: AnySpec) -> AnySpec:
+    """`spec` as a model's declared input: a dict of inputs allows extra keys, as Keras does."""
+    if isinstance(spec, StructSpec) and spec.is_mapping:
+        return StructSpec(spec.items, extra_keys_allowed=True)  # a new object: `parse` caches its results
+    return spec
 
 
 def format_dim(dim: Any) -> str:

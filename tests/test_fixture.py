@@ -208,6 +208,42 @@ def test_calls_record_structures(shapes):
     ]
 
 
+def test_a_dict_spec_names_every_key(shapes):
+    merge = shapes.wrap(lambda x: x["a"], input={"a": (None, 2), "b": (None, 3)}, name="merge")
+    batch = {"a": np.zeros((4, 2)), "b": np.zeros((4, 3))}
+
+    with pytest.raises(ShapeMismatch) as info:
+        merge({**batch, "ids": np.zeros((4,))})
+    assert str(info.value).splitlines() == [
+        "[structure-mismatch] input of merge: unexpected key(s) 'ids'; got keys ['a', 'b', 'ids']",
+        "hint: pass a dict with exactly the keys ['a', 'b'] (drop the others, or add them to the spec)",
+    ]
+    with pytest.raises(ShapeMismatch) as info:
+        merge({"a": batch["a"], "c": batch["b"]})
+    assert first_line(info.value) == (
+        "[structure-mismatch] input of merge: key(s) 'b' missing; unexpected key(s) 'c'; got keys ['a', 'c']"
+    )
+    with pytest.raises(ShapeMismatch) as info:
+        shapes.wrap(lambda x: x, input=[(None, 2), (None, 3)], name="pair")([batch["a"]])
+    assert (
+        first_line(info.value) == "[structure-mismatch] input of pair: expected 2 items [(None, 2), (None, 3)], got 1"
+    )
+
+
+@requires_tf
+def test_a_keras_model_s_dict_input_allows_extra_keys_as_keras_does(shapes):
+    keras = tf.keras
+    a, b = keras.Input((2,), name="a"), keras.Input((3,), name="b")
+    model = shapes.wrap(keras.Model({"a": a, "b": b}, keras.layers.Concatenate()([a, b])))
+    batch = {"a": np.zeros((1, 2)), "b": np.zeros((1, 3))}
+
+    with pytest.warns(UserWarning):  # Keras ignores the extra key, and says so
+        assert tuple(model({**batch, "extra": np.zeros((1, 4))}).shape) == (1, 5)
+    with pytest.raises(ValueError) as info:  # a missing input is still caught before Keras runs
+        model({"a": batch["a"]})
+    assert first_line(info.value).startswith("[structure-mismatch] input of Functional")
+
+
 def test_calls_record_no_shapes_for_values_that_are_not_tensors(shapes):
     tokenize = shapes.wrap(lambda text: text.split(), name="tokenize")
 

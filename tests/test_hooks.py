@@ -147,7 +147,6 @@ class Duck:
         pytest.param(lambda: tf.zeros((4, 10)), (4, 10), id="eager-tensor", marks=requires_tf),
         pytest.param(lambda: tf.Variable(tf.zeros((3, 5))), (3, 5), id="variable", marks=requires_tf),
         pytest.param(lambda: tf.keras.Input((28, 28, 1)), (None, 28, 28, 1), id="keras-tensor", marks=requires_tf),
-        pytest.param(lambda: tf.ragged.constant([[1, 2], [3]]), (2, None), id="ragged-tensor", marks=requires_tf),
         pytest.param(
             lambda: tf.sparse.SparseTensor(indices=[[0, 1]], values=[1.0], dense_shape=[3, 4]),
             (3, 4),
@@ -164,6 +163,57 @@ def test_builtin_shape_of(shapes, make, shape):
     with pytest.raises(ShapeMismatch) as info:
         shapes.check(value, (*shape, 7))
     assert f", got {format_shape(shape)} (" in str(info.value).splitlines()[0]
+
+
+@requires_tf
+def test_a_ragged_axis_fits_no_fixed_size(shapes):
+    ragged = tf.ragged.constant([[1, 2], [3, 4, 5]])
+
+    shapes.check(ragged, (2, None))
+    shapes.check(ragged, (2, "time"))
+    shapes.check(tf.RaggedTensor.from_uniform_row_length(tf.range(6), 3), (2, 3))  # uniform rows: a real size
+    with pytest.raises(ShapeMismatch) as info:
+        shapes.check(ragged, (2, 3))
+    assert str(info.value).splitlines() == [
+        "[size-mismatch] value: expected (2, 3), got (2, ragged) (axis 1: expected 3, got ragged)",
+        "hint: axis 1 is ragged (its length differs from row to row): pad it to 3 with x.to_tensor(shape=...) "
+        "or pad_sequences, or declare that axis as None or a name",
+    ]
+
+
+class LyingShape:
+    def __init__(self, shape):
+        self._shape = shape
+
+    @property
+    def shape(self):
+        if self._shape == "raises":
+            raise RuntimeError("a broken property")
+        return self._shape
+
+
+@pytest.mark.parametrize(
+    ("shape", "why"),
+    [
+        ("2, 3", "its .shape is of type str"),
+        (6, "its .shape is of type int"),
+        ({0: 2, 1: 3}, "its .shape is of type dict"),
+        ((2.0, 3), "its .shape is a tuple of sizes that are not integers"),  # never truncated to (2, 3)
+        (("2", "3"), "its .shape is a tuple of sizes that are not integers"),
+        ("raises", "its .shape raised RuntimeError"),
+    ],
+)
+def test_a_shape_that_is_not_a_shape_never_passes_a_contract(shapes, shape, why):
+    value = LyingShape(shape)
+
+    with pytest.raises(ShapeMismatch) as info:
+        shapes.check(value, (2, 3))
+    assert str(info.value).splitlines()[0] == (
+        f"[rank-mismatch] value: expected a tensor of shape (2, 3), got LyingShape (no usable shape: {why})"
+    )
+    # a wrapper with no spec just records it has no shape
+    assert shapes.wrap(lambda x: "done", name="f")(value) == "done"
+    assert shapes.calls[-1].input_shapes is None
 
 
 @requires_tf

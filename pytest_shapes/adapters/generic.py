@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -10,14 +12,18 @@ def _scalar(value: Any) -> tuple[()]:
 
 
 def _duck(value: Any) -> tuple[Any, ...] | None:
-    shape = getattr(value, "shape", None)
-    if shape is None:
+    try:
+        shape = value.shape
+    except Exception:  # no `.shape`, or one that raises: not a tensor we can read
+        return None
+    if shape is None or isinstance(shape, str | bytes | Mapping):
         return None
     if hasattr(shape, "as_list"):  # a TensorShape from a type we did not recognise
         return None if shape.rank is None else tuple(shape.as_list())
     try:
-        return tuple(None if dim is None else int(dim) for dim in shape)
-    except (TypeError, ValueError):
+        # operator.index, not int: a size of 2.5 or "2" is not a size (int() would truncate or parse it)
+        return tuple(None if dim is None else operator.index(dim) for dim in shape)
+    except Exception:  # an int, a dict of non-integers, a sequence that raises
         return None
 
 

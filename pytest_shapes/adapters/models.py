@@ -30,7 +30,10 @@ def keras_model_input(model: Any) -> Any:
     if any(shape is None for shape in shapes):
         return None
     names = getattr(model, "input_names", None) or [getattr(t, "name", "") for t in inputs]
-    struct = getattr(model, "_inputs_struct", None)  # Keras 3 keeps a dict when built from a dict
+    # a model built from a dict keeps it: Keras 3 as `_inputs_struct`, tf_keras as `_nested_inputs`
+    struct = getattr(model, "_inputs_struct", None)
+    if not isinstance(struct, dict):
+        struct = getattr(model, "_nested_inputs", None)
     if isinstance(struct, dict) and len(names) == len(shapes):
         return {key: dims_of(value.shape) for key, value in struct.items()}
     return shapes[0] if len(shapes) == 1 else shapes

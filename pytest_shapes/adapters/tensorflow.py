@@ -23,9 +23,33 @@ def _tensor_shape(value: Any) -> tuple[Any, ...] | None:
     return tuple(shape.as_list())
 
 
+class _Ragged:
+    """The size of a ragged axis: it differs from row to row, so it fits no fixed size."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "ragged"
+
+    __str__ = __repr__
+
+
+RAGGED = _Ragged()
+
+
+def _ragged(value: Any) -> tuple[Any, ...] | None:
+    shape = _tensor_shape(value)
+    if shape is None:
+        return None
+    ragged_axes = range(1, 1 + value.ragged_rank)  # the outer axis is never ragged; a uniform row length is known
+    return tuple(RAGGED if i in ragged_axes and dim is None else dim for i, dim in enumerate(shape))
+
+
 def extractor_for(cls: type) -> Any:
     if not cls.__module__.startswith(_MODULES):
         return None
+    if cls.__name__ == "RaggedTensor":
+        return _ragged
     if cls.__name__ == "EagerTensor":
         return cls._shape_tuple  # type: ignore[attr-defined]  # eager shapes are always known: the C method itself, no wrapper
     if hasattr(cls, "_shape_tuple"):
