@@ -76,6 +76,36 @@ def test_value_and_resource_errors_are_not_about_shapes(text):
     assert not Message("InvalidArgumentError", text, from_framework=True).about_shapes
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "indices[0] = [123456] does not index into shape [4] [Op:GatherNd]",
+        "{{function_node __wrapped__ScatterNd}} indices[1] = [123456, 9] does not index into shape [4,4] [Op:ScatterNd]",
+        "indices[3,7] = 123456 is not in [0, 1000) [Op:ResourceGather]",
+        "Incompatible shapes: [2,3] vs. [4,3] for indices[0] = [123456]",
+    ],
+)
+def test_index_values_never_reach_a_diagnosis(text):
+    # an index is a value: the error is not diagnosed, so `123456` cannot appear as a shape
+    assert explain_text("InvalidArgumentError", text) is None
+
+
+@pytest.mark.parametrize(
+    "scalar",
+    [
+        "<tf.Tensor: shape=(), dtype=float32, numpy=123456.7890625>",
+        "<tf.Tensor: shape=(), dtype=string, numpy=b'tok-123456'>",
+    ],
+)
+def test_eager_scalar_values_are_stripped_like_arrays(scalar):
+    text = f"Tensor conversion requested dtype int32 for Tensor with dtype float32: {scalar}"
+
+    message = Message("ValueError", text, from_framework=True)
+    assert "123456" not in message.text
+    diagnosis = explain_text("ValueError", text)
+    assert diagnosis is None or "123456" not in diagnosis.headline + (diagnosis.hint or "")
+
+
 def _raise_in_user_code():
     raise ValueError("expected shape (3, 4) in the config, got (3, 5)")
 
