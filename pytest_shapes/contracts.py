@@ -12,15 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_shapes.plugin import STATE_KEY
+from pytest_shapes.keys import CONTRACT_KEY, NO_CALL_PLUGIN, STATE_KEY
 
 if TYPE_CHECKING:
     from pytest_shapes.diagnosis import Diagnosis
     from pytest_shapes.marker import MarkerContract
     from pytest_shapes.spec import SpecError
-
-CONTRACT_KEY = pytest.StashKey["MarkerContract | None"]()
-NO_CALL_PLUGIN = "shapes-no-call"
 
 
 class InvalidSpec(pytest.Collector):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
@@ -41,6 +42,7 @@ class Shapes:
         self._explain = explain
         self._expected_input = expected_input
         self._check_bindings: dict[str, Any] = {}
+        self._bindings_lock = threading.Lock()
         self.wrapped_calls = 0  # calls through wrappers: the marker needs at least one
         self.hook_crashes = hook_crashes if hook_crashes is not None else []  # see hook_guard
 
@@ -78,15 +80,19 @@ class Shapes:
         """
         __tracebackhide__ = True
         label = name or "value"
-        # bind into a copy: a failed check (caught by pytest.raises) must not leave
-        # half-made bindings that break the test's later checks
-        bindings = dict(self._check_bindings)
-        try:
-            shapes = check(parse(spec), value, label, bindings, self.shape_of)
-        except ShapeMismatch as mismatch:
-            self.calls.append(CallRecord(label, None, shapes_of(value, self.shape_of), "violated", mismatch.diagnosis))
-            raise
-        self._check_bindings = bindings
+        parsed = parse(spec)
+        # one check binds at a time: a size bound in one thread is seen by the others
+        with self._bindings_lock:
+            # bind into a copy: a failed check (caught by pytest.raises) must not leave
+            # half-made bindings that break the test's later checks
+            bindings = dict(self._check_bindings)
+            try:
+                shapes = check(parsed, value, label, bindings, self.shape_of)
+            except ShapeMismatch as mismatch:
+                record = CallRecord(label, None, shapes_of(value, self.shape_of), "violated", mismatch.diagnosis)
+                self.calls.append(record)
+                raise
+            self._check_bindings = bindings
         self.calls.append(CallRecord(label, None, shapes, "passed"))
 
     def diagnose(self) -> AbstractContextManager[None]:

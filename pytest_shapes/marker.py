@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pytest_shapes.plugin import MARKER
+from pytest_shapes.keys import MARKER
 from pytest_shapes.spec import AnySpec, SpecError, parse, safe_repr
 
 expect_shape = getattr(pytest.mark, MARKER)

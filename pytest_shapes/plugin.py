@@ -18,22 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_shapes.keys import BUILTIN_PLUGIN, HOOKS_KEY, MARKER, MARKER_DOC, REPORT_ATTR, SESSION_PLUGIN, STATE_KEY
+
 if TYPE_CHECKING:
     from pytest_shapes.diagnosis import Diagnosis
     from pytest_shapes.explainers.context import ExplainContext
     from pytest_shapes.fixture import Shapes
     from pytest_shapes.session import ShapesSession
-
-MARKER = "expect_shape"
-MARKER_DOC = (
-    "expect_shape(output=None, *, input=None, dtype=None): shape contract for every call "
-    "made through the `shapes` fixture's wrappers in this test; e.g. "
-    "@pytest.mark.expect_shape(('batch', 10), input=('batch', 64), dtype='float32')"
-)
-BUILTIN_PLUGIN = "shapes-builtins"
-REPORT_ATTR = "pytest_shapes"  # plain data on TestReport; xdist serialises report.__dict__
-HOOKS_KEY = pytest.StashKey["SessionHooks"]()
-STATE_KEY: pytest.StashKey[Shapes] = pytest.StashKey()  # a test's `shapes` fixture object, once it asked for one
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -73,7 +64,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(BuiltinHooks(), BUILTIN_PLUGIN)
     hooks = SessionHooks(config, zero_config=_diagnose_mode(config) == "auto", report_path=_report_path(config))
     config.stash[HOOKS_KEY] = hooks
-    config.pluginmanager.register(hooks, "shapes-session")
+    config.pluginmanager.register(hooks, SESSION_PLUGIN)
 
 
 @pytest.fixture
@@ -112,6 +103,15 @@ class SessionHooks:
             report.result = validated(collector, report.result)
         return report
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if self._session is not None:  # before the session exists, no test can have left state behind
+            self._session.start_attempt(item)
+
+    def pytest_runtest_logfinish(self) -> None:
+        if self._session is not None:
+            self._session.end_attempt()
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[Any]) -> Generator[None, Any, Any]:
         report = yield
@@ -122,6 +122,8 @@ class SessionHooks:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         # aggregated here, where an xdist controller sees its workers' reports, so -n N agrees with serial
+        if report.when == "setup" and self._session is not None:
+            self._session.forget(report.nodeid)  # a new attempt (pytest-rerunfailures): the last one counts
         payload = getattr(report, REPORT_ATTR, None)
         if payload is not None:
             self.session.aggregate(report, payload)
@@ -134,12 +136,12 @@ class SessionHooks:
             return (yield)
         finally:
             if self._session is not None:
-                self._session.totals.write_summary(terminalreporter, verbose=config.getoption("verbose") > 0)
+                self._session.write_summary(terminalreporter, verbose=config.getoption("verbose") > 0)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.report_path is not None and not hasattr(self.config, "workerinput"):
             try:
-                self.session.json.write()
+                self.session.write_json()
             except OSError as error:  # a read-only or full disk, a path that became a directory
                 # one line, like pytest's own file errors; the previous report stays as it was
                 reason = error.strerror or type(error).__name__

@@ -16,8 +16,9 @@ import pytest
 
 from pytest_shapes.contracts import contract_for
 from pytest_shapes.hook_guard import GuardedHook
-from pytest_shapes.plugin import BUILTIN_PLUGIN, REPORT_ATTR, STATE_KEY
-from pytest_shapes.summary import JsonReport, Totals, payload_of
+from pytest_shapes.keys import BUILTIN_PLUGIN, JUNIT_PROPERTIES, REPORT_ATTR, STATE_KEY
+from pytest_shapes.running import RUNNING
+from pytest_shapes.summary import JsonReport, Results, Totals, payload_of
 
 if TYPE_CHECKING:
     from pytest_shapes.diagnosis import Diagnosis
@@ -28,10 +29,21 @@ class ShapesSession:
     def __init__(self, config: pytest.Config, *, zero_config: bool, report_path: Path | None):
         self.config = config
         self.zero_config = zero_config
-        self.totals = Totals()
+        self.results = Results()
         self.json = JsonReport(report_path)
 
     # -- per-test state ---------------------------------------------------
+
+    def start_attempt(self, item: pytest.Item) -> None:
+        """A test (or a rerun of it) starts with fresh state: no calls, bindings or diagnoses of before."""
+        if STATE_KEY in item.stash:
+            del item.stash[STATE_KEY]
+        if item.user_properties:  # a rerun: its JUnit properties are the last attempt's only
+            item.user_properties[:] = [prop for prop in item.user_properties if prop[0] not in JUNIT_PROPERTIES]
+        RUNNING.start(lambda: self.shapes_for(item))
+
+    def end_attempt(self) -> None:
+        RUNNING.stop()
 
     def shapes_for(self, item: pytest.Item) -> Shapes:
         state = item.stash.get(STATE_KEY, None)
@@ -50,6 +62,8 @@ class ShapesSession:
                 hook_crashes=crashes,
             )
             item.stash[STATE_KEY] = state
+            if RUNNING.state is None:
+                RUNNING.state = state
         return state
 
     def _shape_of(self, hooks: Any, crashes: list[str]) -> Callable[[Any], Any]:
@@ -142,8 +156,16 @@ class ShapesSession:
     # -- aggregation (controller side) -----------------------------------
 
     def aggregate(self, report: pytest.TestReport, payload: dict[str, Any]) -> None:
-        self.totals.add(report.nodeid, payload)
-        self.json.add(report.nodeid, _outcome(report), payload)
+        self.results.add(report.nodeid, _outcome(report), payload)
+
+    def forget(self, nodeid: str) -> None:
+        self.results.forget(nodeid)
+
+    def write_summary(self, terminal: Any, *, verbose: bool) -> None:
+        Totals.of(self.results).write_summary(terminal, verbose=verbose)
+
+    def write_json(self) -> None:
+        self.json.write(self.results)
 
 
 def _outcome(report: pytest.TestReport) -> str:
@@ -163,6 +185,6 @@ def _attach(diagnosis: Diagnosis, report: pytest.TestReport, item: pytest.Item) 
     except Exception:  # a user explainer's odd Diagnosis still shows its headline
         section = headline(diagnosis)
     report.sections.append(("shape diagnosis", section))
-    properties = [("shape_diagnosis_kind", plain_text(diagnosis.kind)), ("shape_diagnosis", headline(diagnosis))]
+    properties = list(zip(JUNIT_PROPERTIES, (plain_text(diagnosis.kind), headline(diagnosis)), strict=True))
     report.user_properties.extend(properties)
     item.user_properties.extend(properties)  # junitxml reads them from the teardown report

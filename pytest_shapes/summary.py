@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from pytest_shapes.safe_text import terminal_safe
@@ -69,8 +70,33 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
+class Results:
+    """Each test's payloads, in the order they came: of its last attempt only (a rerun starts over)."""
+
+    def __init__(self) -> None:
+        self._by_test: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+
+    def add(self, nodeid: str, outcome: str, payload: dict[str, Any]) -> None:
+        self._by_test.setdefault(nodeid, []).append((outcome, payload))
+
+    def forget(self, nodeid: str) -> None:
+        self._by_test.pop(nodeid, None)
+
+    def __iter__(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        for nodeid, entries in self._by_test.items():
+            for outcome, payload in entries:
+                yield nodeid, outcome, payload
+
+
 class Totals:
     """Counts for the terminal summary, aggregated from reports (so xdist agrees)."""
+
+    @classmethod
+    def of(cls, results: Results) -> Totals:
+        totals = cls()
+        for nodeid, _, payload in results:
+            totals.add(nodeid, payload)
+        return totals
 
     def __init__(self) -> None:
         self.checked = 0
@@ -106,28 +132,19 @@ class JsonReport:
 
     def __init__(self, path: str | os.PathLike[str] | None):
         self.path = os.fspath(path) if path is not None else None
-        self.tests: list[dict[str, Any]] = []
 
-    def add(self, nodeid: str, outcome: str, payload: dict[str, Any]) -> None:
-        if self.path is None:
-            return
-        self.tests.append(
-            {
-                "nodeid": nodeid,
-                "outcome": outcome,
-                "checks": payload["checks"],
-                "diagnoses": payload["diagnoses"],
-            }
-        )
-
-    def write(self) -> None:
+    def write(self, results: Results) -> None:
         if self.path is None:
             return
         import json  # only runs that write a report pay for these imports
         import tempfile
 
+        tests = [
+            {"nodeid": nodeid, "outcome": outcome, "checks": payload["checks"], "diagnoses": payload["diagnoses"]}
+            for nodeid, outcome, payload in results
+        ]
         # sorted, so the file is the same whatever order the tests (or xdist workers) finished in
-        document = {"version": self.VERSION, "tests": sorted(self.tests, key=lambda test: test["nodeid"])}
+        document = {"version": self.VERSION, "tests": sorted(tests, key=lambda test: test["nodeid"])}
         target = os.path.abspath(self.path)
         directory = os.path.dirname(target)
         os.makedirs(directory, exist_ok=True)

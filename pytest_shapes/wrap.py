@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_shapes.checker import check, check_dtype, shapes_of
 from pytest_shapes.diagnosis import CallRecord, Diagnosis, ShapeMismatch, diagnosed
 from pytest_shapes.explainers.context import is_keras_model
+from pytest_shapes.running import RUNNING
 from pytest_shapes.spec import Spec
 from pytest_shapes.trace import attach_trace
 
@@ -70,6 +71,8 @@ class CheckedCall:
         __tracebackhide__ = True
         contract = self._contract
         state = self._state
+        if state is not RUNNING.state:  # made in another test (or this test's first call): record where it runs
+            state = RUNNING.current(state)
         shape_of = state.shape_of
         bindings: dict[str, Any] | None = {} if contract.needs_bindings else None
         x = args[0] if args else _first_input(kwargs)
@@ -81,7 +84,7 @@ class CheckedCall:
                 if in_shapes is None:
                     in_shapes = check(spec, x, self._input_where, bindings, shape_of)
             except ShapeMismatch as mismatch:
-                self._violated(mismatch.diagnosis, shapes_of(x, shape_of), None)
+                self._violated(state, mismatch.diagnosis, shapes_of(x, shape_of), None)
                 if contract.input_raises is None:
                     raise
                 raise diagnosed(mismatch.diagnosis, contract.input_raises()) from None
@@ -111,17 +114,17 @@ class CheckedCall:
             if contract.dtype is not None:
                 check_dtype(contract.dtype, result, self._output_where, state.dtype_of)
         except ShapeMismatch as mismatch:
-            self._violated(mismatch.diagnosis, in_shapes, shapes_of(result, shape_of))
+            self._violated(state, mismatch.diagnosis, in_shapes, shapes_of(result, shape_of))
             raise
         state.calls.append(CallRecord(self._name, in_shapes, out_shapes, "passed"))
         state.wrapped_calls += 1
         return result
 
-    def _violated(self, diagnosis: Diagnosis, in_shapes: Any, out_shapes: Any) -> None:
+    def _violated(self, state: Shapes, diagnosis: Diagnosis, in_shapes: Any, out_shapes: Any) -> None:
         """Record a broken contract; for a Keras model, show how each layer would see the input."""
         if in_shapes is not None and is_keras_model(self._model):
             attach_trace(diagnosis, self._model, in_shapes)
-        self._state.record(CallRecord(self._name, in_shapes, out_shapes, "violated", diagnosis))
+        state.record(CallRecord(self._name, in_shapes, out_shapes, "violated", diagnosis))
 
     def __getattr__(self, name: str) -> Any:
         if name in _OWN_ATTRIBUTES:

@@ -64,6 +64,19 @@ def test_import_does_not_import_frameworks(module):
     assert heavy(modules) == []
 
 
+def test_the_marker_comes_without_the_entry_point():
+    # no module of ours imports `plugin` back: the names they share live in the leaf `keys`
+    code = (
+        "import sys; from pytest_shapes import expect_shape; "
+        "print(sorted(name for name in sys.modules if name.startswith('pytest_shapes')))"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert completed.stdout.strip() == (
+        "['pytest_shapes', 'pytest_shapes.keys', 'pytest_shapes.marker', 'pytest_shapes.spec']"
+    )
+
+
 def test_a_session_without_frameworks_does_not_import_them(tmp_path):
     # the plugin's hooks, the fixture, a check and a diagnosis all run; nothing heavy loads
     (tmp_path / "test_plain.py").write_text(
@@ -160,4 +173,4 @@ def pytest_unconfigure():
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "2 passed, 1 skipped" in completed.stdout
     loaded = (tmp_path / "loaded.txt").read_text()
-    assert loaded == "['pytest_shapes', 'pytest_shapes.hookspecs', 'pytest_shapes.plugin']"
+    assert loaded == "['pytest_shapes', 'pytest_shapes.hookspecs', 'pytest_shapes.keys', 'pytest_shapes.plugin']"
