@@ -57,8 +57,9 @@ SHAPE_BUGS = {
     ),
     "test_dataset_batch_rank_mismatch_fit": (
         "missing-batch-axis",
-        "*.fit(): expected (None, 64), got (64,)*",
-        "x[None, ...]",
+        "*.fit(): the dataset yields single samples (64,), the model wants batches (None, 64) "
+        "(the dataset is not batched)",
+        "ds = ds.batch(32)",
     ),
     "test_matmul_rank1": ("missing-batch-axis", "matrix product (64,) @ (64, 10)*", "tf.expand_dims(a, 0)"),
     # raw ops keep no arguments in the traceback: under oneDNN only the failing operand's index is known
@@ -516,6 +517,72 @@ SHAPE_BUGS = {
         "dtype-mismatch",
         "*expected dtype float32, got int32",
         "tf.cast(x, tf.float32)",
+    ),
+    # this session's classes: an operand one axis short, batch-only image ops, op dtypes, pipeline and
+    # call() structure, per-class metrics, graph reshapes, fixed batches, unbatched datasets, flattening,
+    # initial values
+    "test_gate_per_step_scores_with_a_per_sequence_weight": (
+        "missing-axis",
+        "element-wise op on (2, 7, 16) and (2, 16): (2, 16) lacks axis 1 of (2, 7, 16)",
+        "tf.expand_dims(x, axis=1)  # (2, 16) -> (2, 1, 16)",
+    ),
+    "test_segmentation_masks_without_their_channel_axis_in_a_custom_loss": (
+        "missing-axis",
+        "element-wise op on (3, 16, 16) and (3, 16, 16, 1): (3, 16, 16) lacks axis 3 of (3, 16, 16, 1)",
+        "x[..., None]  # (3, 16, 16) -> (3, 16, 16, 1)",
+    ),
+    "test_boxes_drawn_on_one_image_without_a_batch_axis": (
+        "missing-batch-axis",
+        "image op: its images must be a batch of rank 4, got (16, 16, 3) (no batch axis)",
+        "(16, 16, 3) -> (1, 16, 16, 3)",
+    ),
+    "test_float_class_ids_one_hot_encoded": (
+        "dtype-mismatch",
+        "*float* where one of uint8, int8, int32, int64 is allowed",
+        "tf.cast(ids, tf.int32)",
+    ),
+    "test_mel_filterbank_with_an_integer_dtype": (
+        "dtype-mismatch",
+        "the op needs a floating point input, got int32",
+        "tf.cast(x, tf.float32)",
+    ),
+    "test_generator_yields_features_without_labels": (
+        "structure-mismatch",
+        "Dataset.from_generator: the generator yielded an element that is not the declared structure "
+        "(tf.float32, tf.int32)",
+        "`yield x, y`",
+    ),
+    "test_subclassed_model_with_two_positional_inputs_in_call": (
+        "structure-mismatch",
+        "*",
+        "def call(self, inputs): x, right = inputs",
+    ),
+    "test_f1_score_metric_given_class_ids": ("target-mismatch", "*", "keras.utils.to_categorical(y, 3)"),
+    "test_graph_reshape_into_frames_that_do_not_divide_the_clip": (
+        "reshape-size",
+        "reshape: the input has 2000 elements but the target shape requires a multiple of 320",
+        "-1",
+    ),
+    "test_stateful_rnn_fit_on_samples_that_leave_a_smaller_last_batch": (
+        "batch-dependent",
+        "the model's Input fixes the batch size 4; fit() splits 10 samples into batches of 4, "
+        "and the last has 2 (10 % 4)",
+        "n = len(x) // 4 * 4",
+    ),
+    "test_unbatched_dataset_of_variable_length_windows": (
+        "missing-batch-axis",
+        "*.fit(): the dataset yields single samples (None, 2), the model wants batches (None, 6, 2)*",
+        "ds.padded_batch(32)",
+    ),
+    "test_flatten_before_a_recurrent_layer": (
+        "rank-mismatch",
+        "input of layer 'gru*': expected rank 3, got (None, 40) from the Flatten layer 'flatten*' before it*",
+        "remove the layers.Flatten() before",
+    ),
+    "test_pretrained_embedding_matrix_with_one_row_too_many": (
+        "size-mismatch",
+        "a layer's initial value * does not fit its weight of shape (20, 4)",
+        "layers.Embedding(rows, dim)",
     ),
 }
 

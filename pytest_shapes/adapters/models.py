@@ -101,6 +101,23 @@ def layers_called(model: Any, names: set[str]) -> list[Any]:
     return found
 
 
+def layer_before(model: Any, name: str) -> Any:
+    """The layer a Sequential model puts right before the one named `name`, or its last layer while
+    `name` is being added (None elsewhere: a functional model's layer order does not say which
+    layer feeds which)."""
+    if type(model).__name__ != "Sequential":
+        return None
+    try:
+        layers = list(model.layers)
+    except Exception:
+        return None
+    names = [getattr(layer, "name", None) for layer in layers]
+    if name not in names:  # the layer being added (tf_keras builds it before it joins the list)
+        return layers[-1] if layers else None
+    index = names.index(name)
+    return layers[index - 1] if index > 0 else None
+
+
 def weight_shapes(layer: Any) -> list[tuple[Any, ...]]:
     """The shapes of a layer's variables (weights and adapted state such as a Normalization's mean)."""
     try:

@@ -11,8 +11,8 @@ from typing import Any, NamedTuple
 
 from pytest_shapes.diagnosis import Diagnosis
 
-_BATCHED_METHODS = ("fit", "evaluate", "predict")
-_KERAS_DEFAULT_BATCH = 32
+BATCHED_METHODS = ("fit", "evaluate", "predict")
+KERAS_DEFAULT_BATCH = 32
 
 
 class Batches(NamedTuple):
@@ -24,9 +24,9 @@ class Batches(NamedTuple):
 def batches(context: Any) -> Batches | None:
     """How the method the test called batched its array data, when the last batch is smaller than the others."""
     samples = _samples(context)
-    if context.entry not in _BATCHED_METHODS or samples is None or hasattr(context.inputs, "element_spec"):
+    if context.entry not in BATCHED_METHODS or samples is None or hasattr(context.inputs, "element_spec"):
         return None  # a dataset's batches are its own
-    size = context.batch_size or _KERAS_DEFAULT_BATCH
+    size = context.batch_size or KERAS_DEFAULT_BATCH
     last = samples % size
     return Batches(samples, size, last) if last and samples > size else None
 
@@ -38,7 +38,20 @@ def _samples(context: Any) -> int | None:
     return first[0] if isinstance(first, tuple) and first and isinstance(first[0], int) else None
 
 
-def hard_coded(what: str, found: Batches, entry: str) -> Diagnosis:
+def hard_coded(what: str, found: Batches, context: Any) -> Diagnosis:
+    """The last batch met a batch size baked into `what`; a model whose Input fixes it says so itself."""
+    entry = context.entry
+    if declared_batch(context) == found.size:
+        return Diagnosis(
+            "batch-dependent",
+            f"the model's Input fixes the batch size {found.size}; {entry}() splits {found.samples} samples into "
+            f"batches of {found.size}, and the last has {found.last} ({found.samples} % {found.size})",
+            hint=f"give it a multiple of {found.size} samples: n = len(x) // {found.size} * {found.size}; "
+            "x, y = x[:n], y[:n] (a stateful RNN needs its fixed batch); or build the model without a fixed batch size",
+            expected=f"batch {found.size}",
+            actual=f"batch {found.last}",
+            axis=0,
+        )
     return Diagnosis(
         "batch-dependent",
         f"{what} hard-codes the batch size {found.size}; the last batch of {entry}() has {found.last} samples "
@@ -51,6 +64,16 @@ def hard_coded(what: str, found: Batches, entry: str) -> Diagnosis:
     )
 
 
+def declared_batch(context: Any) -> int | None:
+    """The batch size the model's (single) Input fixes, if any."""
+    from pytest_shapes.spec import Spec
+
+    declared = context.expected_input
+    if isinstance(declared, Spec) and declared.dims and isinstance(declared.dims[0], int):
+        return declared.dims[0]
+    return None
+
+
 def folded_into_features(expected: tuple[Any, ...], actual: tuple[Any, ...], context: Any) -> Diagnosis | None:
     """(1, 576) where (None, 144) is wanted, in batches of 4: a reshape to (1, -1) folded the batch into the features."""
     if len(actual) != 2 or len(expected) != 2 or actual[0] != 1:
@@ -61,7 +84,7 @@ def folded_into_features(expected: tuple[Any, ...], actual: tuple[Any, ...], con
     samples = _samples(context)
     sizes = {samples} if samples is not None else set()
     found = batches(context)
-    sizes |= {found.size, found.last} if found else {context.batch_size or _KERAS_DEFAULT_BATCH}
+    sizes |= {found.size, found.last} if found else {context.batch_size or KERAS_DEFAULT_BATCH}
     if features // wanted not in sizes - {1}:
         return None
     samples = features // wanted

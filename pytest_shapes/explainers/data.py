@@ -31,6 +31,18 @@ def _generator_shape(match: re.Match[str], message: Message, context: Any) -> Di
     return diagnosis
 
 
+def _generator_structure(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    # the message goes on with the yielded element's value: never shown
+    declared = match.group(1)
+    return Diagnosis(
+        "structure-mismatch",
+        f"Dataset.from_generator: the generator yielded an element that is not the declared structure {declared}",
+        hint=f"yield exactly the structure of output_signature, {declared} (for fit: (features, label) pairs, "
+        "`yield x, y`), or declare output_signature as what the generator yields",
+        expected=declared,
+    )
+
+
 def _batch_ragged(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     first, other = parse_shape(match.group(2)), parse_shape(match.group(4))
     return Diagnosis(
@@ -75,6 +87,11 @@ ROWS = (
     row(r"Attempted to pad to a smaller size than the input element", _pad_smaller),
     row(
         rf"`generator` yielded an element of shape ({S}) where an element of shape ({S}) was expected", _generator_shape
+    ),
+    row(
+        r"`generator` yielded an element that did not match the expected structure\. The expected structure was "
+        r"((?:\(|\[|\{)[\w., :'\"()\[\]{}]*?(?:\)|\]|\})|tf\.\w+), but the yielded element was",
+        _generator_structure,
     ),
     row(
         rf"Cannot batch tensors with different shapes in component (\d+)\. First element had shape ({S}) and element (\d+) had shape ({S})",

@@ -94,7 +94,36 @@ def _crop_size(match: re.Match[str], message: Message, context: Any) -> Diagnosi
     )
 
 
+def _batch_only(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """An image op that takes batches only (draw_bounding_boxes): one image is short of its batch axis."""
+    name, rank = match.group(1), int(match.group(2))
+    operands = context.op_operand_shapes
+    index = 1 if name == "boxes" else 0
+    if not operands or len(operands) <= index:
+        return None
+    shape = operands[index]
+    shown = format_shape(shape)
+    if len(shape) != rank - 1:
+        return Diagnosis(
+            "rank-mismatch",
+            f"image op: its {name} must have rank {rank}, got {shown}",
+            hint=f"give the {name} as a batch of rank {rank}",
+            expected=f"rank {rank}",
+            actual=shown,
+        )
+    return Diagnosis(
+        "missing-batch-axis",
+        f"image op: its {name} must be a batch of rank {rank}, got {shown} (no batch axis)",
+        hint=f"add the batch axis to the images and their boxes: x[tf.newaxis]  # {shown} -> "
+        f"{format_shape((1, *shape))}",
+        expected=f"rank {rank}",
+        actual=shown,
+        axis=0,
+    )
+
+
 ROWS = (
+    row(r"The rank of the (images|boxes) should be (\d+)", _batch_only),
     row(r"'images?' must have either 3 or 4 dimensions\.?(?!\S)", _image_rank),
     row(
         rf"'images?' \(shape ({S})\) must (?:have either 3 or 4 dimensions|be at least three-dimensional)", _image_rank

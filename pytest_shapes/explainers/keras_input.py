@@ -200,7 +200,36 @@ ROWS = (
 )
 
 
+# layers that remove axes on purpose: a layer after one that wants them back needs it removed, not an axis added
+_FLATTENING = re.compile(r"Flatten|Global\w*Pooling\w*")
+
+
+def _after_flattening(symptom: Diagnosis, context: Any) -> Diagnosis | None:
+    """A layer one axis short right after a Flatten/global pooling: the flattening is the mistake."""
+    if symptom.kind != "missing-axis" or not symptom.layer or context.model is None:
+        return None
+    from pytest_shapes.adapters.models import layer_before
+
+    before = layer_before(context.model, symptom.layer)
+    kind = type(before).__name__ if before is not None else ""
+    if not _FLATTENING.fullmatch(kind):
+        return None
+    return Diagnosis(
+        "rank-mismatch",
+        f"input of layer '{symptom.layer}': expected {symptom.expected}, got {symptom.actual} from the {kind} "
+        f"layer '{before.name}' before it, which removed the axes it needs",
+        hint=f"remove the layers.{kind}() before '{symptom.layer}' (it takes the unflattened tensor); "
+        f"flatten after it instead, where a Dense head needs a vector",
+        expected=symptom.expected,
+        actual=symptom.actual,
+        layer=symptom.layer,
+    )
+
+
 def refine(symptom: Diagnosis, message: Message, context: Any) -> Diagnosis:
+    after_flattening = _after_flattening(symptom, context)
+    if after_flattening is not None:
+        return after_flattening
     if symptom.kind == "size-mismatch" and symptom.expected and symptom.actual:
         folded = folded_into_features(parse_shape(symptom.expected), parse_shape(symptom.actual), context)
         if folded is not None:

@@ -148,6 +148,30 @@ def _structure_of(expected: str) -> str:
     return "one tensor"
 
 
+def _one_input_argument(others: list[str]) -> str:
+    names = ", ".join(["x", *others]) if others else "x1, x2"
+    return (
+        "fit, evaluate, predict and model(x) pass the inputs as one argument: take them as one structure, "
+        f"def call(self, inputs): {names} = inputs, and pass them together: model(({names})), fit(({names}), y)"
+    )
+
+
+def _positional_inputs(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    others = re.findall(r"'(\w+)'", match.group(1))
+    return Diagnosis("structure-mismatch", match.group(0).rstrip(".:"), hint=_one_input_argument(others))
+
+
+def _bound_call_arguments(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """Keras 3 binds call()'s arguments with inspect: a positional input it was not given is missing."""
+    if not context.raised_in(re.compile(r"keras[/\\]")):
+        return None
+    return Diagnosis(
+        "structure-mismatch",
+        f"the layer or model's call() takes another input, but got one: {match.group(0)}",
+        hint=_one_input_argument([match.group(1)]),
+    )
+
+
 ROWS = (
     row(
         r"The structure of `inputs` doesn't match the expected structure\.\s*Expected: (.*?)\s*Received: inputs=(.*)",
@@ -188,6 +212,13 @@ ROWS = (
         r"Attention layer (?:must be called on a list of inputs|accepts inputs list of length 2 or 3)",
         _structure("call it on [query, value] or [query, value, key]: layers.Attention()([query, value])"),
     ),
+    # a subclassed model whose call() takes its inputs as separate positional arguments: Keras passes one x
+    row(
+        r"Models passed to `fit` can only have `training` and the first argument in `call\(\)` as positional "
+        r"arguments, found: (\[[^\]]*\])",
+        _positional_inputs,
+    ),
+    row(r"^missing a required argument: '(\w+)'", _bound_call_arguments),
     # what fit/evaluate/predict get from a dataset, a generator or a PyDataset
     row(
         r"Data is expected to be in format `x`, `\(x,\)`, `\(x, y\)`, or `\(x, y, sample_weight\)`",

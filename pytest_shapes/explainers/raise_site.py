@@ -22,19 +22,34 @@ _RAISE = opcode.opmap["RAISE_VARARGS"]
 def raised_by_framework(error: BaseException) -> bool:
     if type(error).__module__.split(".", 1)[0] in FRAMEWORK_MODULES:
         return True
-    last = _innermost(error.__traceback__)
-    if last is None:
+    entries = _entries(error.__traceback__)
+    if not entries:
         return False  # never raised: nobody's error
+    # the standard library raises for its caller (Keras binds call() arguments with inspect):
+    # the innermost frame outside it says whose error it is
+    outside = [entry for entry in entries if not _in_stdlib(entry.tb_frame.f_code.co_filename)]
+    if outside and len(outside) < len(entries):
+        return in_framework(outside[-1].tb_frame.f_code.co_filename)
+    last = entries[-1]
     code = last.tb_frame.f_code
     if in_framework(code.co_filename):
         return True
     return not _raises_in_frame(code.co_code, last.tb_lasti)
 
 
-def _innermost(tb: TracebackType | None) -> TracebackType | None:
-    while tb is not None and tb.tb_next is not None:
+def _entries(tb: TracebackType | None) -> list[TracebackType]:
+    entries = []
+    while tb is not None:
+        entries.append(tb)
         tb = tb.tb_next
-    return tb
+    return entries
+
+
+_STDLIB = os.path.dirname(os.__file__) + os.sep
+
+
+def _in_stdlib(filename: str) -> bool:
+    return filename.startswith(_STDLIB) and "site-packages" not in filename
 
 
 def _raises_in_frame(bytecode: bytes, offset: int) -> bool:

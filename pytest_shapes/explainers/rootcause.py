@@ -12,6 +12,7 @@ from typing import Any
 
 from pytest_shapes.classify import find_mismatch, wrong_order_hint
 from pytest_shapes.diagnosis import Diagnosis
+from pytest_shapes.explainers.batches import BATCHED_METHODS, KERAS_DEFAULT_BATCH, batches, declared_batch, hard_coded
 from pytest_shapes.explainers.context import ExplainContext, is_keras_model
 from pytest_shapes.spec import Spec, format_dims, format_shape
 from pytest_shapes.trace import attach_trace
@@ -34,9 +35,10 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
         declared = context.expected_input
         if declared is not None:
             method = f".{context.entry}()" if context.entry and context.entry not in ("__call__", "call") else ""
-            found = find_mismatch(declared, actual, f"input{{path}} of {model_label(model)}{method}")
+            found = _unbatched_dataset(declared, actual, context, f"input of {model_label(model)}{method}")
+            found = found or find_mismatch(declared, actual, f"input{{path}} of {model_label(model)}{method}")
             if found is not None:
-                diagnosis = _dataset_size_in_input(found, context) or found
+                diagnosis = _dataset_size_in_input(found, context) or _fixed_batch(found, context) or found
                 diagnosis.hint = wrong_order_hint(declared, actual) or diagnosis.hint
             elif symptom is not None and symptom.kind in _DOWNSTREAM_KINDS:
                 diagnosis = _variable_length_data(declared, actual, context, model) or symptom
@@ -82,12 +84,69 @@ def _variable_length_data(declared: Any, actual: Any, context: ExplainContext, m
     )
 
 
+def _unbatched_dataset(declared: Any, actual: Any, context: ExplainContext, where: str) -> Diagnosis | None:
+    """A dataset whose elements are single samples: the model's per-sample shape, one rank short.
+
+    A batched dataset's element has the model's rank (its batch axis None or a size); an element
+    that fits the model's shape without its batch axis (its unknown sizes prove nothing) is one
+    sample, so the pipeline lacks its .batch().
+    """
+    if not hasattr(context.inputs, "element_spec") or not isinstance(declared, Spec) or declared.rank is None:
+        return None
+    if not isinstance(actual, tuple) or len(actual) != declared.rank - 1:
+        return None
+    per_sample = declared.dims[1:]
+    pairs = [(want, got) for want, got in zip(per_sample, actual, strict=True) if isinstance(want, int)]
+    if not all(got is None or got == want for want, got in pairs) or not any(got == want for want, got in pairs):
+        return None
+    varying = None in actual
+    return Diagnosis(
+        "missing-batch-axis",
+        f"{where}: the dataset yields single samples {format_shape(actual)}, the model wants batches "
+        f"{format_dims(declared.dims)} (the dataset is not batched)",
+        hint="batch the dataset: ds = ds.batch(32)"
+        + (" (ds.padded_batch(32) if the elements differ in length)" if varying else "")
+        + "; a dataset made by a Keras utility (timeseries_dataset_from_array, image_dataset_from_directory) "
+        "batches itself when given batch_size=32 instead of None",
+        expected=format_dims(declared.dims),
+        actual=format_shape(actual),
+        axis=0,
+    )
+
+
+def _fixed_batch(found: Diagnosis, context: ExplainContext) -> Diagnosis | None:
+    """A model whose Input fixes the batch size, given arrays to fit/evaluate/predict: Keras batches them.
+
+    Axis 0 of the arrays is the sample count, not the batch: the batches are what meet the fixed size.
+    """
+    fixed = declared_batch(context)
+    if found.kind != "size-mismatch" or found.axis != 0 or fixed is None:
+        return None
+    if context.entry not in BATCHED_METHODS or hasattr(context.inputs, "element_spec"):
+        return None
+    size = context.batch_size or KERAS_DEFAULT_BATCH
+    if size != fixed:
+        return Diagnosis(
+            "size-mismatch",
+            f"input of {model_label(context.model)}.{context.entry}(): the model's Input fixes the batch size "
+            f"{fixed}, but {context.entry}() makes batches of {size}",
+            hint=f"pass batch_size={fixed} to {context.entry}(), or build the model without a fixed batch size",
+            expected=f"batch {fixed}",
+            actual=f"batch {size}",
+            axis=0,
+        )
+    found_batches = batches(context)
+    return hard_coded("the model", found_batches, context) if found_batches is not None else None
+
+
 def _dataset_size_in_input(found: Diagnosis, context: ExplainContext) -> Diagnosis | None:
     """`Input(shape=(1000, 20))` for a (1000, 20) dataset: the model, not the data, is wrong."""
     if found.kind != "missing-batch-axis" or context.entry not in _DATASET_METHODS:
         return None
+    if hasattr(context.inputs, "element_spec"):
+        return None  # a dataset's element is never the whole dataset
     actual = context.input_shapes
-    if not isinstance(actual, tuple) or len(actual) < 2:
+    if not isinstance(actual, tuple) or len(actual) < 2 or not isinstance(actual[0], int):
         return None
     per_sample = format_shape(actual[1:])
     return Diagnosis(

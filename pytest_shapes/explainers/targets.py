@@ -75,7 +75,7 @@ def _unordered(match: re.Match[str], message: Message, context: Any) -> Diagnosi
     found = batches(context)
     if found is not None and first and second and {first[0], second[0]} == {found.size, found.last}:
         shown = f"{format_shape(first)} and {format_shape(second)}"
-        return hard_coded(f"the loss got {shown}: the model", found, context.entry)
+        return hard_coded(f"the loss got {shown}: the model", found, context)
     return Diagnosis(
         "target-mismatch",
         f"loss/metric: the labels and the predictions have shapes {format_shape(first)} and {format_shape(second)}",
@@ -221,6 +221,40 @@ def _samples_elsewhere(x: tuple[Any, ...], labels: int) -> Diagnosis | None:
     return None
 
 
+def _metric_wants_2d(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """F1Score/FBetaScore (and kin) take (batch, classes) labels and predictions."""
+    metric, predictions, labels = match.group(1), parse_shape(match.group(2)), parse_shape(match.group(3))
+    if not re.fullmatch(r"F\w*Score", metric) or len(predictions) != 2 or len(labels) != 1:
+        return None  # R2Score is a regression metric; two rank-1 tensors lack the output axis, not labels
+    classes = predictions[-1] if isinstance(predictions[-1], int) else None
+    shown = f"labels {format_shape(labels)} vs predictions {format_shape(predictions)}"
+    return _per_class_metric(f"{metric}: {shown}: a per-class metric needs (batch, classes) for both", classes, labels)
+
+
+def _metric_state(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """A metric's per-class variable met an update of another size (tf_keras F1Score.update_state)."""
+    if not (_LOSS_CODE.search(message.text) or context.raised_in(_LOSS_CODE)):
+        return None
+    state, update = int(match.group(1)), int(match.group(2))
+    headline = (
+        f"metric: its per-class state has {state} entries but an update has {update}: "
+        "the labels or predictions lack the class axis"
+    )
+    return _per_class_metric(headline, state, None)
+
+
+def _per_class_metric(headline: str, classes: int | None, labels: tuple[Any, ...] | None) -> Diagnosis:
+    count = classes if classes is not None else "n_classes"
+    return Diagnosis(
+        "target-mismatch",
+        headline,
+        hint=f"one-hot the labels: y = keras.utils.to_categorical(y, {count}) (or tf.one_hot(y, {count}) in a "
+        "dataset map), and give the metric class scores (batch, classes)",
+        expected=f"(batch, {count})",
+        actual=format_shape(labels) if labels is not None else None,
+    )
+
+
 ROWS = (
     # Keras 3
     row(
@@ -259,6 +293,16 @@ ROWS = (
     ),
     # an element-wise op inside a loss or metric (graph node names say which): Sub, SquaredDifference, Mul ...
     row(rf"Incompatible shapes: ({S}) vs\. ({S})", _in_a_loss(_unordered)),
+    row(
+        rf"(\w+) expects 2D inputs with shape \(batch_size, output_dim\)\. Received input shapes: "
+        rf"y_pred\.shape=({S}) and y_true\.shape=({S})",
+        _metric_wants_2d,
+    ),
+    row(
+        rf"Dimension 0 in both shapes must be equal, but are (\d+) and (\d+)\. Shapes are (?:{S}) and (?:{S})\. "
+        r"for '\{\{node AssignAddVariableOp",
+        _metric_state,
+    ),
     row(r"Data cardinality is ambiguous.*?'?x'? sizes: ([\d, ]+)(?:.*?'?y'? sizes: ([\d, ]+))?", _cardinality, re.S),
 )
 

@@ -105,8 +105,25 @@ def _graph_binary(match: re.Match[str], message: Message, context: Any) -> Diagn
     return None
 
 
+_INITIALIZER = re.compile(r"initializers?[/\\]|initializers?\.py")
+
+
+def initial_value(value: str, weight: tuple[Any, ...]) -> Diagnosis:
+    """An initializer given a value (a pretrained matrix) that is not the weight's shape."""
+    return Diagnosis(
+        "size-mismatch",
+        f"a layer's initial value {value} does not fit its weight of shape {format_shape(weight)}",
+        hint="build the layer for the value's shape (e.g. layers.Embedding(rows, dim) for a (rows, dim) matrix: "
+        "one row more when row 0 is padding), or give a value of the weight's shape",
+        expected=format_shape(weight),
+        actual=value,
+    )
+
+
 def elementwise(a: tuple[Any, ...], b: tuple[Any, ...], message: Message, context: Any, node: str = "") -> Diagnosis:
     """An element-wise op on `a` and `b`; inside a layer or the model's loss (named by the graph node) when known."""
+    if context.raised_in(_INITIALIZER):  # Keras 3's Constant: value * ones(weight shape)
+        return initial_value(format_shape(a), b)
     named = re.match(r"\{\{node ([\w./-]+)\}\}", node)
     scope = named.group(1) if named else ""
     if scope:
@@ -115,7 +132,46 @@ def elementwise(a: tuple[Any, ...], b: tuple[Any, ...], message: Message, contex
         found = in_the_loss(a, b, scope, context)
         if found is not None:
             return found
-    return _against_layer_state(a, b, _layer_names(message, scope), context) or broadcast(a, b)
+    return (
+        _against_layer_state(a, b, _layer_names(message, scope), context)
+        or last_batch_pair("an element-wise op on", a, b, context)
+        or one_axis_short(a, b)
+        or broadcast(a, b)
+    )
+
+
+def one_axis_short(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis | None:
+    """Operands one rank apart where the shorter has every other axis of the longer: it lacks one axis.
+
+    Evidence only: each of the shorter's axes equals the longer's at its place (an unknown size
+    proves nothing, and at least one known size must agree), and there is one such place; a
+    size-1 axis put back there then broadcasts. The batch axis (0) is never the missing one.
+    """
+    if abs(len(a) - len(b)) != 1 or not all(isinstance(dim, int) or dim is None for dim in (*a, *b)):
+        return None
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    places = [i for i in range(1, len(long)) if _agree_somewhere(short, (*long[:i], *long[i + 1 :]))]
+    if len(places) != 1:
+        return None
+    index = places[0]
+    fixed = (*short[:index], 1, *short[index:])
+    code = "x[..., None]" if index == len(short) else f"tf.expand_dims(x, axis={index})"
+    return Diagnosis(
+        "missing-axis",
+        f"element-wise op on {format_shape(a)} and {format_shape(b)}: {format_shape(short)} lacks axis {index} "
+        f"of {format_shape(long)}",
+        hint=f"put the axis back: {code}  # {format_shape(short)} -> {format_shape(fixed)}"
+        + ("" if long[index] == 1 else f", which broadcasts over the {long[index]} entries of that axis"),
+        expected=format_shape(fixed),
+        actual=format_shape(short),
+        axis=index,
+    )
+
+
+def _agree_somewhere(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """Equal where both sizes are known, with at least one known size that agrees."""
+    pairs = [(x, y) for x, y in zip(a, b, strict=True) if x is not None and y is not None]
+    return bool(pairs) and all(x == y for x, y in pairs)
 
 
 def _layer_names(message: Message, scope: str) -> set[str]:
@@ -251,14 +307,37 @@ def _reshape_graph(match: re.Match[str], message: Message, context: Any) -> Diag
     return _last_batch(have, want, context) or _reshape(have, f"has {want} elements", match.group(2))
 
 
+def _constant_shape(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    have, shape, want = int(match.group(1)), parse_shape(match.group(2)), int(match.group(3))
+    if context.raised_in(_INITIALIZER):
+        return initial_value(f"of {have} elements", shape)
+    return Diagnosis(
+        "reshape-size",
+        f"tf.constant(value, shape={format_shape(shape)}): the value has {have} elements, the shape {want}",
+        hint="give a value with as many elements as the shape (a scalar fills any shape), or fix the shape",
+        expected=f"{want} elements",
+        actual=f"{have} elements",
+    )
+
+
+def _reshape_divisible(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    return _reshape(int(match.group(2)), f"requires a multiple of {match.group(1)}")
+
+
+def last_batch_pair(what: str, a: tuple[Any, ...], b: tuple[Any, ...], context: Any) -> Diagnosis | None:
+    """Two operands whose batch axes are the batch size and the last, smaller batch: one has the size baked in."""
+    found = batches(context)
+    if found is None or not a or not b or {a[0], b[0]} != {found.size, found.last}:
+        return None
+    return hard_coded(f"{what} {format_shape(a)} and {format_shape(b)}: one operand", found, context)
+
+
 def _last_batch(have: int, want: int, context: Any) -> Diagnosis | None:
     """A reshape whose element counts are in the ratio of the last batch to the others."""
     found = batches(context)
     if found is None or have * found.size != want * found.last:
         return None
-    return hard_coded(
-        f"reshape ({have} elements where the target wants {want}): the target shape", found, context.entry
-    )
+    return hard_coded(f"reshape ({have} elements where the target wants {want}): the target shape", found, context)
 
 
 def _reshape_keras(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
@@ -430,7 +509,7 @@ def _generator_dtype(match: re.Match[str], message: Message, context: Any) -> Di
 def _concat(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     texts = match.groups() if match.lastindex else re.findall(S, match.group(0).split("Received", 1)[-1])
     a, b = (parse_shape(text) for text in (texts[0], texts[1] if len(texts) > 1 else texts[0]))
-    return concat_shapes(a, b)
+    return last_batch_pair("concatenating", a, b, context) or concat_shapes(a, b)
 
 
 def concat_shapes(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
@@ -589,6 +668,41 @@ def _dtype_attr_named(match: re.Match[str], message: Message, context: Any) -> D
     )
 
 
+def _dtype_not_allowed(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    """An op's input of a dtype its definition does not allow (op_def_library's type check)."""
+    parameter, actual = match.group(1), match.group(2)
+    allowed = [name.strip() for name in match.group(3).split(",")]
+    return Diagnosis(
+        "dtype-mismatch",
+        f"op input '{parameter}' is {actual}, not one of the allowed {', '.join(allowed)}",
+        hint=_cast_hint(actual, allowed),
+        expected=", ".join(allowed),
+        actual=actual,
+    )
+
+
+def _float_required(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    actual = match.group(1)
+    return Diagnosis(
+        "dtype-mismatch",
+        f"the op needs a floating point input, got {actual}",
+        hint=_cast_hint(actual, ["float32"]),
+        expected="a floating point dtype",
+        actual=actual,
+    )
+
+
+def _cast_hint(actual: str, allowed: list[str]) -> str:
+    if actual == "string":
+        return "turn the strings into numbers first: layers.StringLookup / TextVectorization, or tf.strings.to_number"
+    wanted = next((name for name in ("float32", "int32", "int64") if name in allowed), allowed[0])
+    if "int" in wanted and "float" in actual:
+        return f"ids, indices and labels must be integers: tf.cast(x, tf.{wanted})"
+    if actual.startswith(("int", "uint")) and "float" in wanted:
+        return f"cast it: tf.cast(x, tf.{wanted}) (scale integer samples or pixels first if the op expects a range)"
+    return f"cast it: tf.cast(x, tf.{wanted})"
+
+
 def _matmul_pair(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     a, b = parse_shape(match.group(1)), parse_shape(match.group(2))
     return _recurrent_kernel(a, b, message) or matmul(a, b)
@@ -731,6 +845,16 @@ ROWS = (
     ),
     row(rf"Cannot reshape a tensor with (\d+) elements to shape ({S}) \((\d+) elements\)", _reshape_graph),
     row(
+        rf"Eager execution of tf\.constant with unsupported shape\..*?has (\d+) elements, but got `?shape`? ({S}) "
+        r"with (\d+) elements",
+        _constant_shape,
+        re.S,
+    ),
+    # graph mode, a target with an unknown axis: its known axes' product must divide the element count
+    row(
+        r"Dimension size must be evenly divisible by (\d+) but is (\d+) for '\{\{node [^']*Reshape", _reshape_divisible
+    ),
+    row(
         rf"total size of (?:the )?(?:tensor|new array) must be unchanged\.?,? (?:Received: )?input_shape ?= ?({S}),? (?:target_shape|output_shape|newshape) ?= ?({S})",
         _reshape_keras,
     ),
@@ -762,6 +886,11 @@ ROWS = (
     row(r"was expected to be a (\w+) tensor but is a (\w+) tensor", _dtype_eager),
     row(r"Input '(\w+)' of '(\w+)' Op has type (\w+) that does not match type (\w+)", _dtype_graph),
     row(r"Value for attr 'T\w*' of (\w+) is not in the list of allowed values: ([\w, ]+)", _dtype_attr_named),
+    row(
+        r"Value passed to parameter '(\w+)' has DataType (\w+) not in list of allowed values: ([\w, ]+)",
+        _dtype_not_allowed,
+    ),
+    row(r"dtype must be a floating point type\. (?:Found|Got):? <?(?:dtype: )?'?(\w+)'?>?", _float_required),
     row(r"Tensors in list passed to '(\w+)' of '(\w+)' Op have types \[([\w, ]+)\] that don't all match", _dtype_list),
     row(
         r"`generator` yielded an element that could not be converted to the expected type\. The expected type was (\w+)",

@@ -781,3 +781,19 @@ def test_callback_with_a_wrong_signature():
     model = dense_model(8, 1)
     model.compile("sgd", "mse")
     model.fit(X16, np.zeros((16, 1)), epochs=1, verbose=0, callbacks=[Report()])
+
+
+def test_user_code_binds_arguments_with_inspect():
+    # the standard library raises for its caller: here the user's own code, not Keras
+    import inspect
+
+    def load(path, columns):
+        return path, columns
+
+    inspect.signature(load).bind("data.csv")
+
+
+def test_user_config_that_is_not_json():
+    import json
+
+    json.loads("{'input_shape': (28, 28, 1)}")

@@ -979,3 +979,96 @@ def test_sequence_class_ids_for_one_more_step_than_the_decoder():
 
 def test_applications_base_on_images_below_its_minimum_size():
     keras.applications.ResNet50(include_top=False, weights=None, input_shape=(28, 28, 3))
+
+
+def test_gate_per_step_scores_with_a_per_sequence_weight():
+    scores = tf.zeros((2, 7, 16))  # (batch, steps, features)
+    gate = tf.zeros((2, 16))  # one gate per sequence, meant for every step
+    scores * gate
+
+
+def test_segmentation_masks_without_their_channel_axis_in_a_custom_loss():
+    predictions = tf.zeros((3, 16, 16, 1))
+    masks = tf.zeros((3, 16, 16))
+    tf.reduce_sum(masks * predictions, axis=[1, 2, 3])
+
+
+def test_boxes_drawn_on_one_image_without_a_batch_axis():
+    image = tf.zeros((16, 16, 3))
+    boxes = tf.constant([[0.1, 0.1, 0.5, 0.5]])
+    tf.image.draw_bounding_boxes(image, boxes, np.array([[1.0, 0.0, 0.0, 1.0]], "float32"))
+
+
+def test_float_class_ids_one_hot_encoded():
+    tf.one_hot(tf.constant([0.0, 2.0, 1.0]), 3)
+
+
+def test_mel_filterbank_with_an_integer_dtype():
+    tf.signal.linear_to_mel_weight_matrix(num_mel_bins=8, num_spectrogram_bins=33, dtype=tf.int32)
+
+
+def test_generator_yields_features_without_labels():
+    def rows():
+        for _ in range(3):
+            yield np.zeros(4, "float32")
+
+    ds = tf.data.Dataset.from_generator(
+        rows, output_signature=(tf.TensorSpec((4,), tf.float32), tf.TensorSpec((), tf.int32))
+    )
+    list(ds.take(1))
+
+
+def test_subclassed_model_with_two_positional_inputs_in_call():
+    class Pair(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.head = layers.Dense(1)
+
+        def call(self, left, right):
+            return self.head(tf.concat([left, right], axis=-1))
+
+    model = Pair()
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit((np.zeros((4, 2), "float32"), np.zeros((4, 3), "float32")), np.zeros((4, 1), "float32"), verbose=0)
+
+
+def test_f1_score_metric_given_class_ids():
+    model = clf()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=[keras.metrics.F1Score()])
+    model.fit(X16, np.random.randint(0, 3, (16,)).astype("float32"), verbose=0)
+
+
+def test_graph_reshape_into_frames_that_do_not_divide_the_clip():
+    @tf.function
+    def frames(audio):
+        return tf.reshape(audio, (tf.shape(audio)[0], -1, 160))
+
+    frames.get_concrete_function(tf.TensorSpec((2, 1000), tf.float32))
+
+
+def test_stateful_rnn_fit_on_samples_that_leave_a_smaller_last_batch():
+    model = keras.Sequential([keras.Input((3, 2), batch_size=4), layers.SimpleRNN(2, stateful=True), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.zeros((10, 3, 2), "float32"), np.zeros((10, 1), "float32"), batch_size=4, verbose=0, shuffle=False)
+
+
+def test_unbatched_dataset_of_variable_length_windows():
+    def windows():
+        for _ in range(6):
+            yield np.zeros((6, 2), "float32"), np.float32(0)
+
+    signature = (tf.TensorSpec((None, 2), tf.float32), tf.TensorSpec((), tf.float32))
+    model = keras.Sequential([keras.Input((6, 2)), layers.GRU(3), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(tf.data.Dataset.from_generator(windows, output_signature=signature), verbose=0)
+
+
+def test_flatten_before_a_recurrent_layer():
+    keras.Sequential([keras.Input((12, 3)), layers.Conv1D(4, 3), layers.Flatten(), layers.GRU(4)])
+
+
+def test_pretrained_embedding_matrix_with_one_row_too_many():
+    matrix = np.zeros((21, 4), "float32")  # 20 words and a padding row
+    keras.Sequential(
+        [keras.Input((5,)), layers.Embedding(20, 4, embeddings_initializer=keras.initializers.Constant(matrix))]
+    )
