@@ -108,9 +108,13 @@ class SessionHooks:
         if self._session is not None:  # before the session exists, no test can have left state behind
             self._session.start_attempt(item)
 
-    def pytest_runtest_logfinish(self) -> None:
-        if self._session is not None:
-            self._session.end_attempt()
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_teardown(self, item: pytest.Item) -> Generator[None, Any, Any]:
+        try:
+            return (yield)
+        finally:  # the attempt's reports are made: its records go (a session of 3,000 tests keeps none)
+            if self._session is not None:
+                self._session.end_attempt(item)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[Any]) -> Generator[None, Any, Any]:

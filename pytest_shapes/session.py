@@ -42,8 +42,10 @@ class ShapesSession:
             item.user_properties[:] = [prop for prop in item.user_properties if prop[0] not in JUNIT_PROPERTIES]
         RUNNING.start(lambda: self.shapes_for(item))
 
-    def end_attempt(self) -> None:
+    def end_attempt(self, item: pytest.Item) -> None:
         RUNNING.stop()
+        if STATE_KEY in item.stash:
+            del item.stash[STATE_KEY]
 
     def shapes_for(self, item: pytest.Item) -> Shapes:
         state = item.stash.get(STATE_KEY, None)
@@ -129,7 +131,7 @@ class ShapesSession:
         if notices:  # the failure stays the test's own; one line says which explainer misbehaved
             report.sections.append(("shapes note", "\n".join(dict.fromkeys(notices))))
         if call.when == "call" or diagnosis is not None:
-            payload = payload_of(state, diagnosis, from_error)
+            payload = payload_of(state, diagnosis, from_error, with_checks=self.json.path is not None)
             if payload is not None:
                 setattr(report, REPORT_ATTR, payload)
         return report

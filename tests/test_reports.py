@@ -331,13 +331,21 @@ def test_json_report_lists_checks_and_diagnoses_per_test(suite: SuiteRun) -> Non
         "nodeid": "test_user.py::test_contracts_hold",
         "outcome": "passed",
         "checks": [
-            {"name": "features", "input_shapes": None, "output_shapes": [8, 64], "outcome": "passed", "kind": None},
+            {
+                "name": "features",
+                "input_shapes": None,
+                "output_shapes": [8, 64],
+                "outcome": "passed",
+                "kind": None,
+                "count": 1,
+            },
             {
                 "name": "Sequential 'classifier'",
                 "input_shapes": [8, 64],
                 "output_shapes": [8, 10],
                 "outcome": "passed",
                 "kind": None,
+                "count": 1,
             },
         ],
         "diagnoses": [],
@@ -345,7 +353,7 @@ def test_json_report_lists_checks_and_diagnoses_per_test(suite: SuiteRun) -> Non
     wrapped = tests["test_wrapped_op_error"]
     assert wrapped["checks"] == [
         {"name": "project", "input_shapes": [32, 64], "output_shapes": None, "outcome": "error",
-         "kind": "matmul-incompatible"},
+         "kind": "matmul-incompatible", "count": 1},
     ]  # fmt: skip
     assert wrapped["diagnoses"] == [
         {
