@@ -17,8 +17,9 @@ import pytest
 from pytest_shapes.contracts import contract_for
 from pytest_shapes.hook_guard import GuardedHook
 from pytest_shapes.keys import BUILTIN_PLUGIN, JUNIT_PROPERTIES, REPORT_ATTR, STATE_KEY
+from pytest_shapes.report.outputs import JsonFile, SummaryLine
+from pytest_shapes.report.payload import payload_of
 from pytest_shapes.running import RUNNING
-from pytest_shapes.summary import JsonReport, Results, Totals, payload_of
 
 if TYPE_CHECKING:
     from pytest_shapes.diagnosis import Diagnosis
@@ -29,8 +30,9 @@ class ShapesSession:
     def __init__(self, config: pytest.Config, *, zero_config: bool, report_path: Path | None):
         self.config = config
         self.zero_config = zero_config
-        self.results = Results()
-        self.json = JsonReport(report_path)
+        self.summary = SummaryLine()
+        self.json = JsonFile(report_path)
+        self.outputs = (self.summary, self.json)  # each finished test goes to every one
 
     # -- per-test state ---------------------------------------------------
 
@@ -127,7 +129,9 @@ class ShapesSession:
                 notices.extend(state.hook_crashes)
                 state.hook_crashes.clear()
         if diagnosis is not None:
-            _attach(diagnosis, report, item)
+            from pytest_shapes.report.junit import attach
+
+            attach(diagnosis, report, item)
         if notices:  # the failure stays the test's own; one line says which explainer misbehaved
             report.sections.append(("shapes note", "\n".join(dict.fromkeys(notices))))
         if call.when == "call" or diagnosis is not None:
@@ -158,16 +162,18 @@ class ShapesSession:
     # -- aggregation (controller side) -----------------------------------
 
     def aggregate(self, report: pytest.TestReport, payload: dict[str, Any]) -> None:
-        self.results.add(report.nodeid, _outcome(report), payload)
+        for output in self.outputs:
+            output.add(report.nodeid, _outcome(report), payload)
 
     def forget(self, nodeid: str) -> None:
-        self.results.forget(nodeid)
+        for output in self.outputs:
+            output.forget(nodeid)
 
     def write_summary(self, terminal: Any, *, verbose: bool) -> None:
-        Totals.of(self.results).write_summary(terminal, verbose=verbose)
+        self.summary.write(terminal, verbose=verbose)
 
     def write_json(self) -> None:
-        self.json.write(self.results)
+        self.json.write()
 
 
 def _outcome(report: pytest.TestReport) -> str:
@@ -176,17 +182,3 @@ def _outcome(report: pytest.TestReport) -> str:
     if report.failed and report.when != "call":
         return "error"
     return report.outcome
-
-
-def _attach(diagnosis: Diagnosis, report: pytest.TestReport, item: pytest.Item) -> None:
-    """The diagnosis as a report section and as JUnit properties."""
-    from pytest_shapes.report import headline, plain_text, render_section
-
-    try:
-        section = render_section(diagnosis)
-    except Exception:  # a user explainer's odd Diagnosis still shows its headline
-        section = headline(diagnosis)
-    report.sections.append(("shape diagnosis", section))
-    properties = list(zip(JUNIT_PROPERTIES, (plain_text(diagnosis.kind), headline(diagnosis)), strict=True))
-    report.user_properties.extend(properties)
-    item.user_properties.extend(properties)  # junitxml reads them from the teardown report

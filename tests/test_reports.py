@@ -854,7 +854,7 @@ def test_json_report_replaces_an_existing_file_whole(pytester: pytest.Pytester) 
 def test_json_report_write_that_fails_keeps_the_previous_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pytest_shapes.summary import JsonReport, Results
+    from pytest_shapes.report.outputs import JsonFile
 
     previous = tmp_path / "shapes.json"
     previous.write_text('{"version": 1, "tests": []}\n')
@@ -866,11 +866,11 @@ def test_json_report_write_that_fails_keeps_the_previous_report(
     import json
 
     monkeypatch.setattr(json, "dump", dump_half_then_crash)
-    results = Results()
-    results.add("test_x.py::test_x", "passed", {"checks": [], "diagnoses": []})
+    report = JsonFile(previous)
+    report.add("test_x.py::test_x", "passed", {"checks": [], "diagnoses": []})
 
     with pytest.raises(KeyboardInterrupt):
-        JsonReport(previous).write(results)
+        report.write()
 
     assert previous.read_text() == '{"version": 1, "tests": []}\n'
     assert os.listdir(tmp_path) == ["shapes.json"]
