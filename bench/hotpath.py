@@ -23,7 +23,7 @@ from typing import Any
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import run
+import harness
 
 # -- main ---------------------------------------------------------------------------
 
@@ -32,14 +32,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     options = parser.parse_args(argv)
-    settings = run.QUICK if options.quick else run.FULL
+    settings = harness.QUICK if options.quick else harness.FULL
 
     import tensorflow as tf
 
     from pytest_shapes import adapters, checker, spec
     from pytest_shapes.diagnosis import CallRecord
 
-    shapes = run.make_shapes()
+    shapes = harness.make_shapes()
     a, b = tf.random.normal((32, 64)), tf.random.normal((64, 10))
     ready = tf.matmul(a, b)
 
@@ -57,24 +57,26 @@ def main(argv: list[str] | None = None) -> int:
     shapes.calls.clear()
     text = io.StringIO()
     pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(12)
-    run.say("\ncProfile, 20,000 calls of shapes.wrap(input=('batch',64), output=('batch',10)) on a constant function")
-    run.say("(profiling inflates small functions; the interleaved timings below do not):")
-    run.say("\n".join(line for line in text.getvalue().splitlines() if line.strip()))
+    harness.say(
+        "\ncProfile, 20,000 calls of shapes.wrap(input=('batch',64), output=('batch',10)) on a constant function"
+    )
+    harness.say("(profiling inflates small functions; the interleaved timings below do not):")
+    harness.say("\n".join(line for line in text.getvalue().splitlines() if line.strip()))
 
     spec_out, spec_named = spec.parse((None, 10)), spec.parse(("batch", 64))
 
     components = {
-        "empty": run.calls(lambda: None),
-        "wrapped call, output spec": run.calls(out_only, a, b),
-        "wrapped call, named input + output": run.calls(named, a, b),
-        "adapters.shape_of(t)": run.calls(adapters.shape_of, ready),
-        "checker.shapes_of(t)": run.calls(checker.shapes_of, ready, adapters.shape_of),
-        "Spec.match (None, 10)": run.calls(spec_out.match, (32, 10), None),
-        "Spec.match ('batch', 64), fresh bindings": run.calls(lambda: spec_named.match((32, 64), {})),
-        "CallRecord(...)": run.calls(CallRecord, "f", (32, 64), (32, 10), "passed"),
+        "empty": harness.calls(lambda: None),
+        "wrapped call, output spec": harness.calls(out_only, a, b),
+        "wrapped call, named input + output": harness.calls(named, a, b),
+        "adapters.shape_of(t)": harness.calls(adapters.shape_of, ready),
+        "checker.shapes_of(t)": harness.calls(checker.shapes_of, ready, adapters.shape_of),
+        "Spec.match (None, 10)": harness.calls(spec_out.match, (32, 10), None),
+        "Spec.match ('batch', 64), fresh bindings": harness.calls(lambda: spec_named.match((32, 64), {})),
+        "CallRecord(...)": harness.calls(CallRecord, "f", (32, 64), (32, 10), "passed"),
     }
-    samples, inner = run.interleave(components, settings, after_block=shapes.calls.clear)
-    run.print_group(
+    samples, inner = harness.interleave(components, settings, after_block=shapes.calls.clear)
+    harness.print_group(
         "parts of the hot path (each timed as one call; 'added' is over an empty call)", samples, inner, "empty"
     )
 
@@ -85,14 +87,14 @@ def main(argv: list[str] | None = None) -> int:
         shapes.check(tensors, [(32, 64)] * 10)
 
     checks = {
-        "empty": run.calls(lambda: None),
-        "spec.parse(((32,64),)*10)": run.calls(spec.parse, tuple_spec),
-        "spec.parse([(32,64)]*10)": run.calls(lambda: spec.parse([(32, 64)] * 10)),
-        "shapes.check(ts, ((32,64),)*10)": run.calls(shapes.check, tensors, tuple_spec),
-        "shapes.check(ts, [(32,64)]*10)": run.calls(check_list),
+        "empty": harness.calls(lambda: None),
+        "spec.parse(((32,64),)*10)": harness.calls(spec.parse, tuple_spec),
+        "spec.parse([(32,64)]*10)": harness.calls(lambda: spec.parse([(32, 64)] * 10)),
+        "shapes.check(ts, ((32,64),)*10)": harness.calls(shapes.check, tensors, tuple_spec),
+        "shapes.check(ts, [(32,64)]*10)": harness.calls(check_list),
     }
-    samples, inner = run.interleave(checks, settings, after_block=shapes.calls.clear)
-    run.print_group("spec parsing, and shapes.check on 10 tensors (32, 64)", samples, inner, "empty")
+    samples, inner = harness.interleave(checks, settings, after_block=shapes.calls.clear)
+    harness.print_group("spec parsing, and shapes.check on 10 tensors (32, 64)", samples, inner, "empty")
     return 0
 
 

@@ -110,6 +110,33 @@ class Shapes:
         return f"<shapes: {len(self.calls)} checked calls>"
 
 
+def new_shapes(
+    *,
+    contract: MarkerContract | None = None,
+    shape_of: Callable[[Any], Any] | None = None,
+    expected_input: Callable[[Any], Any] | None = None,
+    explain: Explain | None = None,
+    hook_crashes: list[str] | None = None,
+) -> Shapes:
+    """A test's `Shapes`, the built-in adapters and explainers standing in for any hook not given.
+
+    The one factory: the session gives it the test's hooks; the benchmarks and the API without
+    pytest use the built-ins.
+    """
+    from pytest_shapes import adapters
+    from pytest_shapes.adapters.models import expected_input as declared_input
+    from pytest_shapes.standalone import explain as explain_builtin
+
+    return Shapes(
+        contract=contract,
+        shape_of=shape_of or adapters.shape_of,
+        dtype_of=adapters.dtype_of,
+        explain=explain or explain_builtin,
+        expected_input=expected_input or declared_input,
+        hook_crashes=hook_crashes,
+    )
+
+
 def _name_of(fn: Any) -> str:
     name = getattr(fn, "name", None)
     if isinstance(name, str) and name:

@@ -52,17 +52,15 @@ class ShapesSession:
     def shapes_for(self, item: pytest.Item) -> Shapes:
         state = item.stash.get(STATE_KEY, None)
         if state is None:
-            from pytest_shapes import adapters
-            from pytest_shapes.fixture import Shapes
+            from pytest_shapes.fixture import new_shapes
 
             hooks = item.ihook  # the hooks of this test's conftests: one in a/ never sees a test in b/
             crashes: list[str] = []  # a user hook's bugs, shown with the test's outcome
-            state = Shapes(
+            state = new_shapes(
                 contract=contract_for(item),
                 shape_of=self._shape_of(hooks, crashes),
-                dtype_of=adapters.dtype_of,
-                explain=lambda error, **facts: self.explain(error, hooks, crashes=crashes, **facts),
                 expected_input=self._expected_input(hooks, crashes),
+                explain=lambda error, **facts: self.explain(error, hooks, crashes=crashes, **facts),
                 hook_crashes=crashes,
             )
             item.stash[STATE_KEY] = state
