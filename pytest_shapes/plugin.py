@@ -83,6 +83,7 @@ class SessionHooks:
         self.config = config
         self.zero_config = zero_config
         self.report_path = report_path
+        self.report_error: str | None = None  # the JSON report could not be written
         self._session: ShapesSession | None = None
 
     @property
@@ -141,6 +142,8 @@ class SessionHooks:
         finally:
             if self._session is not None:
                 self._session.write_summary(terminalreporter, verbose=config.getoption("verbose") > 0)
+            if self.report_error is not None:
+                terminalreporter.write_line(self.report_error, red=True)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.report_path is not None and not hasattr(self.config, "workerinput"):
@@ -149,10 +152,9 @@ class SessionHooks:
             except OSError as error:  # a read-only or full disk, a path that became a directory
                 # one line, like pytest's own file errors; the previous report stays as it was
                 reason = error.strerror or type(error).__name__
-                terminal = self.config.pluginmanager.get_plugin("terminalreporter")
                 line = f"ERROR: pytest-shapes could not write --shapes-report {self.report_path}: {reason}"
-                if terminal is not None:
-                    terminal.write_line(line, red=True)
+                if self.config.pluginmanager.get_plugin("terminalreporter") is not None:
+                    self.report_error = line  # shown with the summary, after the progress lines
                 else:
                     sys.stderr.write(line + "\n")
                 if session.exitstatus == pytest.ExitCode.OK:
