@@ -579,6 +579,11 @@ SHAPE_BUGS = {
         "input of layer 'gru*': expected rank 3, got (None, 40) from the Flatten layer 'flatten*' before it*",
         "remove the layers.Flatten() before",
     ),
+    "test_einsum_on_a_column_where_the_subscripts_want_a_vector": (
+        "extra-axis",
+        "einsum: operand 0 is (6, 1), its subscripts want rank 1 (axis 1 of size 1 is extra)",
+        "tf.squeeze(x, axis=1)  # (6, 1) -> (6,)",
+    ),
     "test_pretrained_embedding_matrix_with_one_row_too_many": (
         "size-mismatch",
         "a layer's initial value * does not fit its weight of shape (20, 4)",

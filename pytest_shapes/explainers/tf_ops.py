@@ -755,6 +755,35 @@ def _state_spec(match: re.Match[str], message: Message, context: Any) -> Diagnos
     return recurrent_state("initial_state", state, units[0])
 
 
+def _einsum_rank(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    """An einsum operand of another rank than its subscripts; a stray size-1 axis is the usual one."""
+    index, want, got = int(match.group(1)), int(match.group(3)), int(match.group(4))
+    at_least = bool(match.group(2))
+    operands = [shape for shape in context.op_operand_shapes if shape]
+    shape = operands[index] if index < len(operands) and len(operands[index]) == got else None
+    expected = f"rank {'>= ' if at_least else ''}{want}"
+    shown = format_shape(shape) if shape is not None else f"rank {got}"
+    headline = f"einsum: operand {index} is {shown}, its subscripts want {expected}"
+    ones = [axis for axis, size in enumerate(shape or ()) if size == 1]
+    if shape is not None and not at_least and got == want + 1 and len(ones) == 1:
+        fixed = shape[: ones[0]] + shape[ones[0] + 1 :]
+        return Diagnosis(
+            "extra-axis",
+            f"{headline} (axis {ones[0]} of size 1 is extra)",
+            hint=f"drop the size-1 axis: tf.squeeze(x, axis={ones[0]})  # {shown} -> {format_shape(fixed)}",
+            expected=expected,
+            actual=shown,
+            axis=ones[0],
+        )
+    return Diagnosis(
+        "rank-mismatch",
+        headline,
+        hint="give the operand as many axes as its subscripts have letters (or use '...' for leading axes)",
+        expected=expected,
+        actual=shown,
+    )
+
+
 def _einsum(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     want, axis, shape, got = match.group(1), match.group(2), parse_shape(match.group(3)), match.group(4)
     return Diagnosis(
@@ -821,6 +850,7 @@ ROWS = (
         re.S,
     ),
     row(rf"Expected dimension (\d+) at axis (\d+) of the input shaped ({S}) but got dimension (\d+)", _einsum),
+    row(r"Expected input (\d+) to have rank (at least )?(\d+) but got: (\d+) \[Op:Einsum\]", _einsum_rank),
     row(
         rf"Incompatible input shapes: axis values (\d+) \(at axis (\d+)\) != (\d+) \(at axis (\d+)\)\. Full input shapes: ({S}), ({S})",
         _dot_axes,

@@ -1072,3 +1072,8 @@ def test_pretrained_embedding_matrix_with_one_row_too_many():
     keras.Sequential(
         [keras.Input((5,)), layers.Embedding(20, 4, embeddings_initializer=keras.initializers.Constant(matrix))]
     )
+
+
+def test_einsum_on_a_column_where_the_subscripts_want_a_vector():
+    scales = tf.zeros((6, 1))  # one scale per sample, kept as a column
+    tf.einsum("n,f->nf", scales, tf.zeros((5,)))
