@@ -584,6 +584,11 @@ SHAPE_BUGS = {
         "einsum: operand 0 is (6, 1), its subscripts want rank 1 (axis 1 of size 1 is extra)",
         "tf.squeeze(x, axis=1)  # (6, 1) -> (6,)",
     ),
+    "test_confusion_matrix_of_one_hot_labels_in_a_graph": (
+        "target-mismatch",
+        "confusion_matrix: one operand is (None, 3) (one-hot or class scores), the other (None,) class ids*",
+        "tf.argmax(y, axis=-1)",
+    ),
     "test_pretrained_embedding_matrix_with_one_row_too_many": (
         "size-mismatch",
         "a layer's initial value * does not fit its weight of shape (20, 4)",

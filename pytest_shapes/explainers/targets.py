@@ -243,6 +243,22 @@ def _metric_state(match: re.Match[str], message: Message, context: Any) -> Diagn
     return _per_class_metric(headline, state, None)
 
 
+def _confusion_matrix(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """tf.math.confusion_matrix stacks labels and predictions: both must be class ids of one rank."""
+    first, second = parse_shape(match.group(1)), parse_shape(match.group(2))
+    one_hot, ids = (first, second) if len(first) == len(second) + 1 else (second, first)
+    if len(one_hot) != len(ids) + 1 or one_hot[:-1] != ids:
+        return None
+    return Diagnosis(
+        "target-mismatch",
+        f"confusion_matrix: one operand is {format_shape(one_hot)} (one-hot or class scores), the other "
+        f"{format_shape(ids)} class ids; it takes class ids for both",
+        hint="turn the one-hot labels or the scores into class ids first: tf.argmax(y, axis=-1)",
+        expected=format_shape(ids),
+        actual=format_shape(one_hot),
+    )
+
+
 def _per_class_metric(headline: str, classes: int | None, labels: tuple[Any, ...] | None) -> Diagnosis:
     count = classes if classes is not None else "n_classes"
     return Diagnosis(
@@ -302,6 +318,11 @@ ROWS = (
         rf"Dimension 0 in both shapes must be equal, but are (\d+) and (\d+)\. Shapes are (?:{S}) and (?:{S})\. "
         r"for '\{\{node AssignAddVariableOp",
         _metric_state,
+    ),
+    row(
+        rf"Shapes must be equal rank, but are \d+ and \d+\s+From merging shape \d+ with other shapes\. "
+        rf"for '\{{\{{node [^']*confusion_matrix[^']*' with input shapes: ({S}), ({S})",
+        _confusion_matrix,
     ),
     row(r"Data cardinality is ambiguous.*?'?x'? sizes: ([\d, ]+)(?:.*?'?y'? sizes: ([\d, ]+))?", _cardinality, re.S),
 )

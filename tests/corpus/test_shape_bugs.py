@@ -1077,3 +1077,11 @@ def test_pretrained_embedding_matrix_with_one_row_too_many():
 def test_einsum_on_a_column_where_the_subscripts_want_a_vector():
     scales = tf.zeros((6, 1))  # one scale per sample, kept as a column
     tf.einsum("n,f->nf", scales, tf.zeros((5,)))
+
+
+def test_confusion_matrix_of_one_hot_labels_in_a_graph():
+    @tf.function
+    def counts(y_true, y_pred):
+        return tf.math.confusion_matrix(y_true, tf.argmax(y_pred, axis=-1), num_classes=3)
+
+    counts.get_concrete_function(tf.TensorSpec((None, 3), tf.int64), tf.TensorSpec((None, 3), tf.float32))
