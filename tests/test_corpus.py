@@ -297,7 +297,7 @@ SHAPE_BUGS = {
         "MatMul: an operand is float64 where float32 is expected",
         "tf.cast(x, tf.float32)",
     ),
-    "test_gather_float_indices": ("dtype-mismatch", "*float*int32*", "tf.cast(ids, tf.int32)"),
+    "test_gather_float_indices": ("dtype-mismatch", "*float*int32*", "tf.cast(x, tf.int32)"),
     # data pipelines: what a generator yields vs its signature, elements of different lengths
     "test_generator_yields_other_shape_than_its_signature": (
         "size-mismatch",
@@ -539,7 +539,7 @@ SHAPE_BUGS = {
     "test_float_class_ids_one_hot_encoded": (
         "dtype-mismatch",
         "*float* where one of uint8, int8, int32, int64 is allowed",
-        "tf.cast(ids, tf.int32)",
+        "tf.cast(x, tf.int32)",
     ),
     "test_mel_filterbank_with_an_integer_dtype": (
         "dtype-mismatch",
@@ -588,6 +588,11 @@ SHAPE_BUGS = {
         "target-mismatch",
         "confusion_matrix: one operand is (None, 3) (one-hot or class scores), the other (None,) class ids*",
         "tf.argmax(y, axis=-1)",
+    ),
+    "test_dot_of_an_unflattened_embedding_of_one_id": (
+        "extra-axis",
+        "layers.Dot on (None, 1, 6) and (None, 6): (None, 1, 6) has an extra axis 1 of size 1",
+        "layers.Reshape((6,))",
     ),
     "test_pretrained_embedding_matrix_with_one_row_too_many": (
         "size-mismatch",

@@ -379,6 +379,14 @@ def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], spars
         )
         detail = "class ids for another number of steps"
         expected = f"{format_shape(predictions[:-1])} class ids"
+    elif (grid := _other_resolution(labels, predictions, sparse)) is not None:
+        hint = (
+            f"the model predicts a {grid[0]} class map for {grid[1]} masks: bring it back to the mask size "
+            "(layers.UpSampling2D / Conv2DTranspose(..., strides=2) for each stride, or no strides), "
+            "or resize the masks to the model's output"
+        )
+        detail = f"a {grid[0]} class map against {grid[1]} masks"
+        expected = f"{format_shape(predictions[:-1])} class ids"
     elif _head_kept_spatial_axes(labels, predictions, sparse):
         kind = "rank-mismatch"
         hint = (
@@ -443,6 +451,20 @@ def _sequence_steps(labels: tuple[Any, ...], predictions: tuple[Any, ...], spars
     differing = [axis for axis in range(len(labels)) if labels[axis] != predictions[axis]]
     both_known = all(labels[axis] is not None and predictions[axis] is not None for axis in differing)
     return differing[0] if len(differing) == 1 and differing[0] >= 1 and both_known else None
+
+
+def _other_resolution(
+    labels: tuple[Any, ...], predictions: tuple[Any, ...], sparse: bool | None
+) -> tuple[str, str] | None:
+    """Class-id masks (n, h, w) against per-pixel scores (n, h', w', classes) of another resolution."""
+    if sparse is False or len(predictions) < 4 or len(labels) != len(predictions) - 1:
+        return None
+    grid, masks = predictions[1:-1], labels[1:]
+    if not all(isinstance(dim, int) for dim in (*grid, *masks)) or grid == masks:
+        return None
+    if labels[0] is not None and predictions[0] is not None and labels[0] != predictions[0]:
+        return None
+    return "x".join(map(str, grid)), "x".join(map(str, masks))
 
 
 def _head_kept_spatial_axes(labels: tuple[Any, ...], predictions: tuple[Any, ...], sparse: bool | None) -> bool:

@@ -588,6 +588,15 @@ def _conv_rank(match: re.Match[str], message: Message, context: Any) -> Diagnosi
     )
 
 
+def _stray_unit_axis(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[tuple[Any, ...], int] | None:
+    """The longer of two shapes one rank apart, and its one non-batch size-1 axis whose removal gives the other."""
+    if abs(len(a) - len(b)) != 1:
+        return None
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    ones = [axis for axis in range(1, len(long)) if long[axis] == 1 and _same_known(_without(long, axis), short)]
+    return (long, ones[0]) if len(ones) == 1 else None
+
+
 def _without(shape: tuple[Any, ...], axis: int) -> tuple[Any, ...]:
     return shape[:axis] + shape[axis + 1 :]
 
@@ -659,10 +668,11 @@ def matmul_operand_rank(operand: int, rank: str) -> Diagnosis:
 
 def _dtype_attr_named(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     op = re.search(r"node (\w+)", match.string)
+    allowed = [_DTYPE_NAMES.get(name.strip(), name.strip()) for name in match.group(2).split(",")]
     return Diagnosis(
         "dtype-mismatch",
         f"{op.group(1) if op else 'op'}: got {match.group(1)} where one of {match.group(2)} is allowed",
-        hint="indices/ids must be integers: tf.cast(ids, tf.int32)",
+        hint=_cast_hint(_DTYPE_NAMES.get(match.group(1), match.group(1)), allowed),
         expected=match.group(2),
         actual=match.group(1),
     )
@@ -801,6 +811,20 @@ def _einsum(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
 def _dot_axes(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     size_a, axis_a, size_b, axis_b = match.group(1), match.group(2), match.group(3), match.group(4)
     a, b = parse_shape(match.group(5)), parse_shape(match.group(6))
+    stray = _stray_unit_axis(a, b)
+    if stray is not None:
+        long, axis = stray
+        fixed = _without(long, axis)
+        return Diagnosis(
+            "extra-axis",
+            f"layers.Dot on {format_shape(a)} and {format_shape(b)}: {format_shape(long)} has an extra axis {axis} "
+            "of size 1",
+            hint=f"drop it first: layers.Flatten() or layers.Reshape({format_shape(fixed[1:])}) (e.g. after an "
+            f"Embedding of one id)  # {format_shape(long)} -> {format_shape(fixed)}",
+            expected=format_shape(fixed),
+            actual=format_shape(long),
+            axis=axis,
+        )
     return Diagnosis(
         "matmul-incompatible",
         f"layers.Dot on {format_shape(a)} and {format_shape(b)}: it contracts axis {axis_a} (size {size_a}) "

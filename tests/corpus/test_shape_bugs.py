@@ -1085,3 +1085,8 @@ def test_confusion_matrix_of_one_hot_labels_in_a_graph():
         return tf.math.confusion_matrix(y_true, tf.argmax(y_pred, axis=-1), num_classes=3)
 
     counts.get_concrete_function(tf.TensorSpec((None, 3), tf.int64), tf.TensorSpec((None, 3), tf.float32))
+
+
+def test_dot_of_an_unflattened_embedding_of_one_id():
+    query_id, item = keras.Input((1,), dtype="int32"), keras.Input((6,))
+    layers.Dot(axes=1)([layers.Embedding(30, 6)(query_id), item])
