@@ -594,6 +594,27 @@ SHAPE_BUGS = {
         "layers.Dot on (None, 1, 6) and (None, 6): (None, 1, 6) has an extra axis 1 of size 1",
         "layers.Reshape((6,))",
     ),
+    "test_patches_extracted_from_one_image": (
+        "missing-batch-axis",
+        "image op: its images must be a batch of rank 4, got (16, 16, 3) (no batch axis)",
+        "(16, 16, 3) -> (1, 16, 16, 3)",
+    ),
+    "test_sparse_adjacency_times_features_of_another_node_count": (
+        "matmul-incompatible",
+        "matrix product (7, 7) @ (6, 3): inner dimensions differ (7 vs 6)",
+        "",
+    ),
+    "test_conv2d_given_the_kernel_shape_instead_of_the_kernel": (
+        "rank-mismatch",
+        "convolution: the filter must have rank 4, got *",
+        "pass the kernel itself",
+    ),
+    "test_top_k_accuracy_metric_of_the_other_label_form": ("target-mismatch", "top-k accuracy: *", "SparseTopK"),
+    "test_padded_batch_with_padded_shapes_for_the_features_only": (
+        "structure-mismatch",
+        "dataset.padded_batch(): padded_shapes is not nested like the dataset's elements",
+        "padded_shapes=([None], [])",
+    ),
     "test_pretrained_embedding_matrix_with_one_row_too_many": (
         "size-mismatch",
         "a layer's initial value * does not fit its weight of shape (20, 4)",

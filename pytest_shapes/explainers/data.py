@@ -43,6 +43,18 @@ def _generator_structure(match: re.Match[str], message: Message, context: Any) -
     )
 
 
+def _padded_shapes_structure(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """padded_batch's padded_shapes (or padding_values) nested unlike the dataset's elements."""
+    if not context.raised_in(re.compile(r"padded_batch")):
+        return None  # tf.nest says this about any two structures: only padded_batch's is about the data
+    return Diagnosis(
+        "structure-mismatch",
+        "dataset.padded_batch(): padded_shapes is not nested like the dataset's elements",
+        hint="give padded_shapes the elements' structure: for (x, y) pairs a pair, e.g. "
+        "padded_shapes=([None], []); or leave it out to pad every component to its longest",
+    )
+
+
 def _batch_ragged(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     first, other = parse_shape(match.group(2)), parse_shape(match.group(4))
     return Diagnosis(
@@ -98,6 +110,7 @@ ROWS = (
         _batch_ragged,
     ),
     row(r"([\w<>]+)\(\) takes (\d+) positional arguments? but (\d+) were given", _function_arity),
+    row(r"If shallow structure is a sequence, input must also be a sequence", _padded_shapes_structure),
 )
 
 

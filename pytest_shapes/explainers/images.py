@@ -101,8 +101,40 @@ def _batch_only(match: re.Match[str], message: Message, context: Any) -> Diagnos
     index = 1 if name == "boxes" else 0
     if not operands or len(operands) <= index:
         return None
-    shape = operands[index]
+    return batch_of_images(name, rank, operands[index], "add the batch axis to the images and their boxes")
+
+
+def _batch_only_shown(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    """crop_and_resize, extract_patches: `input image must be 4-D[32,32,3]`, the shape glued to the text."""
+    return batch_of_images("images", int(match.group(1)), parse_shape(match.group(2)), "add the batch axis")
+
+
+def _grey_batch(name: str, rank: int, shape: tuple[Any, ...]) -> Diagnosis:
+    """(n, h, w) with a last axis too long for channels: a batch of grey images without their channel axis."""
     shown = format_shape(shape)
+    if len(shape) == 3 and shape[-1] == shape[-2]:
+        return Diagnosis(
+            "missing-axis",
+            f"image op: its {name} must have rank {rank}, got {shown} (grey images without their channel axis)",
+            hint=f"add the channel axis: x[..., None]  # {shown} -> {format_shape((*shape, 1))}",
+            expected=f"rank {rank}",
+            actual=shown,
+            axis=3,
+        )
+    return Diagnosis(
+        "rank-mismatch",
+        f"image op: its {name} must have rank {rank}, got {shown}",
+        hint=f"give the {name} as a batch (n, h, w, c)",
+        expected=f"rank {rank}",
+        actual=shown,
+    )
+
+
+def batch_of_images(name: str, rank: int, shape: tuple[Any, ...], fix: str) -> Diagnosis:
+    shown = format_shape(shape)
+    channels = shape[-1] if shape else None
+    if name == "images" and len(shape) == rank - 1 and not (isinstance(channels, int) and channels <= 4):
+        return image_rank(shape) if len(shape) == 2 else _grey_batch(name, rank, shape)
     if len(shape) != rank - 1:
         return Diagnosis(
             "rank-mismatch",
@@ -114,8 +146,7 @@ def _batch_only(match: re.Match[str], message: Message, context: Any) -> Diagnos
     return Diagnosis(
         "missing-batch-axis",
         f"image op: its {name} must be a batch of rank {rank}, got {shown} (no batch axis)",
-        hint=f"add the batch axis to the images and their boxes: x[tf.newaxis]  # {shown} -> "
-        f"{format_shape((1, *shape))}",
+        hint=f"{fix}: x[tf.newaxis]  # {shown} -> {format_shape((1, *shape))}",
         expected=f"rank {rank}",
         actual=shown,
         axis=0,
@@ -124,6 +155,10 @@ def _batch_only(match: re.Match[str], message: Message, context: Any) -> Diagnos
 
 ROWS = (
     row(r"The rank of the (images|boxes) should be (\d+)", _batch_only),
+    row(
+        r"input (?:image )?must be (4)-(?:D|dimensional)\s*(\[[\d, ]*\]) \[Op:(?:CropAndResize|ExtractImagePatches)\]",
+        _batch_only_shown,
+    ),
     row(r"'images?' must have either 3 or 4 dimensions\.?(?!\S)", _image_rank),
     row(
         rf"'images?' \(shape ({S})\) must (?:have either 3 or 4 dimensions|be at least three-dimensional)", _image_rank

@@ -259,6 +259,17 @@ def _confusion_matrix(match: re.Match[str], message: Message, context: Any) -> D
     )
 
 
+def _top_k_targets(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    # tf.math.in_top_k takes class ids: the labels reach it in the form the other metric wants
+    return Diagnosis(
+        "target-mismatch",
+        "top-k accuracy: the targets reaching in_top_k are not one class id per sample",
+        hint="match the metric to the labels: class ids (batch,) -> SparseTopKCategoricalAccuracy; "
+        "one-hot (batch, classes) -> TopKCategoricalAccuracy",
+        expected="(batch,) class ids",
+    )
+
+
 def _per_class_metric(headline: str, classes: int | None, labels: tuple[Any, ...] | None) -> Diagnosis:
     count = classes if classes is not None else "n_classes"
     return Diagnosis(
@@ -324,6 +335,8 @@ ROWS = (
         rf"for '\{{\{{node [^']*confusion_matrix[^']*' with input shapes: ({S}), ({S})",
         _confusion_matrix,
     ),
+    row(r"targets must be 1-dimensional \[Op:InTopKV2\]", _top_k_targets),
+    row(r"First dimension of predictions \d+ must match length of targets \d+ \[Op:InTopKV2\]", _top_k_targets),
     row(r"Data cardinality is ambiguous.*?'?x'? sizes: ([\d, ]+)(?:.*?'?y'? sizes: ([\d, ]+))?", _cardinality, re.S),
 )
 

@@ -836,6 +836,29 @@ def _dot_axes(match: re.Match[str], message: Message, context: Any) -> Diagnosis
     )
 
 
+def _sparse_matmul(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    """tf.sparse.sparse_dense_matmul: the message prints A's dimensions as a half-open `[n, m)`."""
+    a = (int(match.group(1)), int(match.group(2)))
+    return matmul(a, parse_shape(match.group(3)))
+
+
+def _filter_rank(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    want = int(match.group(1))
+    got = format_shape(parse_shape(match.group(2))) if match.group(2) else "another rank"
+    axes = (
+        "(depth, height, width, in_channels, out_channels)"
+        if want == 5
+        else "(height, width, in_channels, out_channels)"
+    )
+    return Diagnosis(
+        "rank-mismatch",
+        f"convolution: the filter must have rank {want}, got {got}",
+        hint=f"pass the kernel itself, of rank {want} {axes}, e.g. tf.random.normal(shape), not its shape",
+        expected=f"rank {want}",
+        actual=got,
+    )
+
+
 def _matmul_from_operands(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
     """A shapeless message made whole with the op's arguments, when the traceback still has them."""
     operands = context.op_operand_shapes
@@ -875,6 +898,13 @@ ROWS = (
     ),
     row(rf"Expected dimension (\d+) at axis (\d+) of the input shaped ({S}) but got dimension (\d+)", _einsum),
     row(r"Expected input (\d+) to have rank (at least )?(\d+) but got: (\d+) \[Op:Einsum\]", _einsum_rank),
+    row(
+        rf"Cannot multiply A and B because inner dimension does not match: \d+ vs\. \d+\..*?"
+        rf"Dimensions of A: \[(\d+), (\d+)\)\.\s+Dimensions of B: ({S})",
+        _sparse_matmul,
+        re.S,
+    ),
+    row(r"(?<!input )(?:convolution )?filter must be (\d)-dimensional(?::? ?(\[[\d, ]*\]))?", _filter_rank),
     row(
         rf"Incompatible input shapes: axis values (\d+) \(at axis (\d+)\) != (\d+) \(at axis (\d+)\)\. Full input shapes: ({S}), ({S})",
         _dot_axes,

@@ -1090,3 +1090,28 @@ def test_confusion_matrix_of_one_hot_labels_in_a_graph():
 def test_dot_of_an_unflattened_embedding_of_one_id():
     query_id, item = keras.Input((1,), dtype="int32"), keras.Input((6,))
     layers.Dot(axes=1)([layers.Embedding(30, 6)(query_id), item])
+
+
+def test_patches_extracted_from_one_image():
+    tf.image.extract_patches(
+        tf.zeros((16, 16, 3)), sizes=[1, 4, 4, 1], strides=[1, 4, 4, 1], rates=[1, 1, 1, 1], padding="VALID"
+    )
+
+
+def test_sparse_adjacency_times_features_of_another_node_count():
+    adjacency = tf.sparse.from_dense(tf.eye(7))
+    tf.sparse.sparse_dense_matmul(adjacency, tf.zeros((6, 3)))
+
+
+def test_conv2d_given_the_kernel_shape_instead_of_the_kernel():
+    tf.nn.conv2d(tf.zeros((1, 8, 8, 3)), tf.constant([3, 3, 3, 4], tf.float32), strides=1, padding="SAME")
+
+
+def test_top_k_accuracy_metric_of_the_other_label_form():
+    metric = keras.metrics.SparseTopKCategoricalAccuracy(k=2)
+    metric.update_state(np.eye(4, dtype="float32"), np.random.rand(4, 4).astype("float32"))
+
+
+def test_padded_batch_with_padded_shapes_for_the_features_only():
+    pairs = tf.data.Dataset.from_tensor_slices((np.zeros((4, 3), "float32"), np.zeros(4, "float32")))
+    pairs.padded_batch(2, padded_shapes=[None])
