@@ -653,6 +653,9 @@ def test_corpus_covers_every_scenario() -> None:
 def test_shape_bug_is_diagnosed(shape_bugs: pytest.Pytester, name: str, expected: tuple[str, str, str]) -> None:
     kind, headline, hint = expected
     result = shape_bugs.runpytest(f"test_shape_bugs.py::{name}", "-ra", "-p", "no:cacheprovider", *NATIVE_TRACEBACKS)
+    skipped = re.search(r"SKIPPED \[1\] \S+: (.*)", result.stdout.str())
+    if skipped:  # a scenario that this TensorFlow/Keras version cannot run at all says why
+        pytest.skip(skipped.group(1))
     result.assert_outcomes(failed=1)
     output = result.stdout.str()
     section = output.split(" shape diagnosis ", 1)[1].split("\n", 1)[1]
