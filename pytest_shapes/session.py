@@ -37,9 +37,7 @@ class ShapesSession:
     # -- per-test state ---------------------------------------------------
 
     def start_attempt(self, item: pytest.Item) -> None:
-        """A test (or a rerun of it) starts with fresh state: no calls, bindings or diagnoses of before."""
-        if STATE_KEY in item.stash:
-            del item.stash[STATE_KEY]
+        """A test (or a rerun of it) starts fresh: its state went with its last teardown (end_attempt)."""
         if item.user_properties:  # a rerun: its JUnit properties are the last attempt's only
             item.user_properties[:] = [prop for prop in item.user_properties if prop[0] not in JUNIT_PROPERTIES]
         RUNNING.start(lambda: self.shapes_for(item))

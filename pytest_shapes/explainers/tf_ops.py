@@ -170,8 +170,7 @@ def one_axis_short(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis | None:
 
 def _agree_somewhere(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
     """Equal where both sizes are known, with at least one known size that agrees."""
-    pairs = [(x, y) for x, y in zip(a, b, strict=True) if x is not None and y is not None]
-    return bool(pairs) and all(x == y for x, y in pairs)
+    return _same_known(a, b) and any(x is not None and y is not None for x, y in zip(a, b, strict=True))
 
 
 def _layer_names(message: Message, scope: str) -> set[str]:
@@ -530,16 +529,7 @@ def concat_shapes(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
     ones = [axis for axis in range(1, len(long) - 1) if long[axis] == 1]
     if len(long) == len(short) + 1 and len(ones) == 1 and _same_known(short[:-1], _without(long, ones[0])[:-1]):
         # (None, 1, 8) from an Embedding on one id, with (None, 4): the size-1 axis is in the way
-        fixed = format_shape(_without(long, ones[0]))
-        return Diagnosis(
-            "extra-axis",
-            f"concatenating {shown}: {format_shape(long)} has an extra axis {ones[0]} of size 1",
-            hint=f"drop it before concatenating: layers.Flatten() or layers.Reshape({format_shape(_without(long, ones[0])[1:])}) "
-            f"(e.g. after an Embedding of one id)  # {format_shape(long)} -> {fixed}",
-            expected=fixed,
-            actual=format_shape(long),
-            axis=ones[0],
-        )
+        return _extra_unit_axis(f"concatenating {shown}", long, ones[0], "before concatenating")
     if len(a) != len(b):
         return Diagnosis(
             "rank-mismatch",
@@ -595,6 +585,20 @@ def _stray_unit_axis(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[tuple[Any,
     short, long = (a, b) if len(a) < len(b) else (b, a)
     ones = [axis for axis in range(1, len(long)) if long[axis] == 1 and _same_known(_without(long, axis), short)]
     return (long, ones[0]) if len(ones) == 1 else None
+
+
+def _extra_unit_axis(what: str, long: tuple[Any, ...], axis: int, when: str) -> Diagnosis:
+    """`long` carries a size-1 axis the other input lacks (an Embedding of one id keeps one)."""
+    fixed = _without(long, axis)
+    return Diagnosis(
+        "extra-axis",
+        f"{what}: {format_shape(long)} has an extra axis {axis} of size 1",
+        hint=f"drop it {when}: layers.Flatten() or layers.Reshape({format_shape(fixed[1:])}) "
+        f"(e.g. after an Embedding of one id)  # {format_shape(long)} -> {format_shape(fixed)}",
+        expected=format_shape(fixed),
+        actual=format_shape(long),
+        axis=axis,
+    )
 
 
 def _without(shape: tuple[Any, ...], axis: int) -> tuple[Any, ...]:
@@ -813,18 +817,7 @@ def _dot_axes(match: re.Match[str], message: Message, context: Any) -> Diagnosis
     a, b = parse_shape(match.group(5)), parse_shape(match.group(6))
     stray = _stray_unit_axis(a, b)
     if stray is not None:
-        long, axis = stray
-        fixed = _without(long, axis)
-        return Diagnosis(
-            "extra-axis",
-            f"layers.Dot on {format_shape(a)} and {format_shape(b)}: {format_shape(long)} has an extra axis {axis} "
-            "of size 1",
-            hint=f"drop it first: layers.Flatten() or layers.Reshape({format_shape(fixed[1:])}) (e.g. after an "
-            f"Embedding of one id)  # {format_shape(long)} -> {format_shape(fixed)}",
-            expected=format_shape(fixed),
-            actual=format_shape(long),
-            axis=axis,
-        )
+        return _extra_unit_axis(f"layers.Dot on {format_shape(a)} and {format_shape(b)}", *stray, "first")
     return Diagnosis(
         "matmul-incompatible",
         f"layers.Dot on {format_shape(a)} and {format_shape(b)}: it contracts axis {axis_a} (size {size_a}) "
