@@ -130,9 +130,12 @@ def render_error(diagnosis: Diagnosis) -> str:
     return terminal_safe(diagnosis.headline)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class CallRecord:
-    """One checked call: a wrapped call or a `shapes.check`."""
+    """One checked call: a wrapped call or a `shapes.check`.
+
+    Frozen: the calls of one wrapper with the same shapes share one record.
+    """
 
     name: str
     input_shapes: Any

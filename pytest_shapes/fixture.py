@@ -35,6 +35,7 @@ class Shapes:
         hook_crashes: list[str] | None = None,
     ):
         self.calls: list[CallRecord] = []
+        self.failed: list[CallRecord] = []  # of `calls`, those that did not pass (each has a diagnosis)
         self.diagnosed: list[Diagnosis] = []  # errors explained in `shapes.diagnose()` blocks: no contract
         self.contract = contract
         self.shape_of = shape_of
@@ -43,7 +44,7 @@ class Shapes:
         self._expected_input = expected_input
         self._check_bindings: dict[str, Any] = {}
         self._bindings_lock = threading.Lock()
-        self.wrapped_calls = 0  # calls through wrappers: the marker needs at least one
+        self._checks = 0  # of `calls`, those made by `check`; the others went through wrappers
         self.hook_crashes = hook_crashes if hook_crashes is not None else []  # see hook_guard
 
     def wrap(
@@ -89,19 +90,26 @@ class Shapes:
             try:
                 shapes = check(parsed, value, label, bindings, self.shape_of)
             except ShapeMismatch as mismatch:
-                record = CallRecord(label, None, shapes_of(value, self.shape_of), "violated", mismatch.diagnosis)
-                self.calls.append(record)
+                self._checks += 1
+                self.record(CallRecord(label, None, shapes_of(value, self.shape_of), "violated", mismatch.diagnosis))
                 raise
             self._check_bindings = bindings
-        self.calls.append(CallRecord(label, None, shapes, "passed"))
+            self._checks += 1
+            self.calls.append(CallRecord(label, None, shapes, "passed"))
 
     def diagnose(self) -> AbstractContextManager[None]:
         """Turn a TensorFlow/Keras shape error raised inside the block into a ShapeMismatch."""
         return diagnosing(self.explain, self.diagnosed.append)
 
+    @property
+    def wrapped_calls(self) -> int:
+        """Calls through wrappers: a marker's contract needs at least one."""
+        return len(self.calls) - self._checks
+
     def record(self, record: CallRecord) -> None:
-        self.wrapped_calls += 1
+        """A call that did not pass (passing ones go straight into `calls`)."""
         self.calls.append(record)
+        self.failed.append(record)
 
     def explain(self, error: BaseException, *, model: Any = None, inputs: Any = None) -> Diagnosis | None:
         return self._explain(error, model=model, inputs=inputs)

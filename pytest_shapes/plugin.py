@@ -12,13 +12,22 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_shapes.keys import BUILTIN_PLUGIN, HOOKS_KEY, MARKER, MARKER_DOC, REPORT_ATTR, SESSION_PLUGIN, STATE_KEY
+from pytest_shapes.keys import (
+    BUILTIN_PLUGIN,
+    HOOKS_KEY,
+    MARKER,
+    MARKER_DOC,
+    REPORT_ATTR,
+    RUNNING,
+    SESSION_PLUGIN,
+    STATE_KEY,
+)
 
 if TYPE_CHECKING:
     from pytest_shapes.diagnosis import Diagnosis
@@ -68,12 +77,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture
-def shapes(request: pytest.FixtureRequest) -> Iterator[Shapes]:
+def shapes() -> Shapes:
     """Wrap model calls (`shapes.wrap`), check values (`shapes.check`), explain errors (`shapes.diagnose()`)."""
-    state = request.config.stash[HOOKS_KEY].session.shapes_for(request.node)
-    yield state
-    if state.hook_crashes:  # the test did not fail (a failure shows them): a broken hook must not pass silently
-        pytest.fail("\n".join(state.hook_crashes), pytrace=False)
+    # cheap for pytest to set up: the test comes from RUNNING, not from `request` (pytest builds a
+    # fixture definition for `request` at every use), and nothing to tear down (see the teardown hook)
+    return RUNNING.require()
 
 
 class SessionHooks:
@@ -106,14 +114,20 @@ class SessionHooks:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        RUNNING.start(lambda: self.session.shapes_for(item))  # before any fixture: `shapes` asks RUNNING
         if self._session is not None:  # before the session exists, no test can have left state behind
             self._session.start_attempt(item)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_teardown(self, item: pytest.Item) -> Generator[None, Any, Any]:
         try:
-            return (yield)
+            result = yield
+            state = item.stash.get(STATE_KEY, None)
+            if state is not None and state.hook_crashes:  # the test did not fail (a failure shows them)
+                pytest.fail("\n".join(state.hook_crashes), pytrace=False)  # a broken hook never passes silently
+            return result
         finally:  # the attempt's reports are made: its records go (a session of 3,000 tests keeps none)
+            RUNNING.stop()
             if self._session is not None:
                 self._session.end_attempt(item)
 

@@ -16,10 +16,9 @@ import pytest
 
 from pytest_shapes.contracts import contract_for
 from pytest_shapes.hook_guard import GuardedHook
-from pytest_shapes.keys import BUILTIN_PLUGIN, JUNIT_PROPERTIES, REPORT_ATTR, STATE_KEY
+from pytest_shapes.keys import BUILTIN_PLUGIN, JUNIT_PROPERTIES, REPORT_ATTR, RUNNING, STATE_KEY
 from pytest_shapes.report.outputs import JsonFile, SummaryLine
 from pytest_shapes.report.payload import payload_of
-from pytest_shapes.running import RUNNING
 
 if TYPE_CHECKING:
     from pytest_shapes.diagnosis import Diagnosis
@@ -33,6 +32,7 @@ class ShapesSession:
         self.summary = SummaryLine()
         self.json = JsonFile(report_path)
         self.outputs = (self.summary, self.json)  # each finished test goes to every one
+        self._builtin_plugin = config.pluginmanager.get_plugin(BUILTIN_PLUGIN)
 
     # -- per-test state ---------------------------------------------------
 
@@ -40,10 +40,8 @@ class ShapesSession:
         """A test (or a rerun of it) starts fresh: its state went with its last teardown (end_attempt)."""
         if item.user_properties:  # a rerun: its JUnit properties are the last attempt's only
             item.user_properties[:] = [prop for prop in item.user_properties if prop[0] not in JUNIT_PROPERTIES]
-        RUNNING.start(lambda: self.shapes_for(item))
 
     def end_attempt(self, item: pytest.Item) -> None:
-        RUNNING.stop()
         if STATE_KEY in item.stash:
             del item.stash[STATE_KEY]
 
@@ -52,13 +50,14 @@ class ShapesSession:
         if state is None:
             from pytest_shapes.fixture import new_shapes
 
-            hooks = item.ihook  # the hooks of this test's conftests: one in a/ never sees a test in b/
             crashes: list[str] = []  # a user hook's bugs, shown with the test's outcome
+            # the hooks of this test's conftests (one in a/ never sees a test in b/), asked for
+            # only where some conftest or plugin implements them: `item.ihook` is costly
             state = new_shapes(
                 contract=contract_for(item),
-                shape_of=self._shape_of(hooks, crashes),
-                expected_input=self._expected_input(hooks, crashes),
-                explain=lambda error, **facts: self.explain(error, hooks, crashes=crashes, **facts),
+                shape_of=self._shape_of(lambda: item.ihook, crashes),
+                expected_input=self._expected_input(lambda: item.ihook, crashes),
+                explain=lambda error, **facts: self.explain(error, item.ihook, crashes=crashes, **facts),
                 hook_crashes=crashes,
             )
             item.stash[STATE_KEY] = state
@@ -66,21 +65,31 @@ class ShapesSession:
                 RUNNING.state = state
         return state
 
-    def _shape_of(self, hooks: Any, crashes: list[str]) -> Callable[[Any], Any]:
-        """The direct, type-cached extractor unless another plugin or conftest implements the hook."""
+    def _shape_of(self, hooks: Callable[[], Any], crashes: list[str]) -> Callable[[Any], Any]:
         from pytest_shapes.adapters import shape_of
 
-        hook = hooks.pytest_shapes_shape_of
-        builtin = self.config.pluginmanager.get_plugin(BUILTIN_PLUGIN)
-        if all(impl.plugin is builtin for impl in hook.get_hookimpls()):
-            return shape_of
-        return GuardedHook("pytest_shapes_shape_of", lambda value: hook(value=value), shape_of, crashes)
+        return self._hook_or_builtin("pytest_shapes_shape_of", "value", hooks, shape_of, crashes)
 
-    def _expected_input(self, hooks: Any, crashes: list[str]) -> Callable[[Any], Any]:
+    def _expected_input(self, hooks: Callable[[], Any], crashes: list[str]) -> Callable[[Any], Any]:
         from pytest_shapes.adapters.models import expected_input
 
-        hook = hooks.pytest_shapes_expected_input
-        return GuardedHook("pytest_shapes_expected_input", lambda model: hook(model=model), expected_input, crashes)
+        return self._hook_or_builtin("pytest_shapes_expected_input", "model", hooks, expected_input, crashes)
+
+    def _hook_or_builtin(
+        self, name: str, argument: str, hooks: Callable[[], Any], builtin: Callable[[Any], Any], crashes: list[str]
+    ) -> Callable[[Any], Any]:
+        """The built-in, called directly, unless a conftest or plugin implements hook `name` for
+        this test; then the hook, guarded so that its bugs never decide the test's outcome."""
+        if self._only_builtin(self.config.hook, name):  # no implementation anywhere: skip `item.ihook`
+            return builtin
+        hook = getattr(hooks(), name)
+        if self._only_builtin(hooks(), name):
+            return builtin
+        return GuardedHook(name, lambda value: hook(**{argument: value}), builtin, crashes)
+
+    def _only_builtin(self, hooks: Any, name: str) -> bool:
+        builtin = self._builtin_plugin
+        return all(impl.plugin is builtin for impl in getattr(hooks, name).get_hookimpls())
 
     def explain(
         self,
@@ -104,8 +113,8 @@ class ShapesSession:
             error,
             model=model,
             inputs=inputs,
-            shape_of=self._shape_of(hooks, crashes),
-            expected_input=self._expected_input(hooks, crashes),
+            shape_of=self._shape_of(lambda: hooks, crashes),
+            expected_input=self._expected_input(lambda: hooks, crashes),
             notices=notices,
         )
         return explain(error, context, lambda link, ctx: hooks.pytest_shapes_explain(error=link, context=ctx))

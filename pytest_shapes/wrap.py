@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_shapes.checker import check, check_dtype, shapes_of
 from pytest_shapes.diagnosis import CallRecord, Diagnosis, ShapeMismatch, diagnosed
 from pytest_shapes.explainers.context import is_keras_model
-from pytest_shapes.running import RUNNING
+from pytest_shapes.keys import RUNNING
 from pytest_shapes.spec import Spec
 from pytest_shapes.trace import attach_trace
 
@@ -54,42 +54,71 @@ def _has_names(spec: Any) -> bool:
 class CheckedCall:
     """Calls `fn`, checking its first argument and its result against a contract."""
 
-    __slots__ = ("__wrapped__", "_contract", "_fn", "_input_where", "_model", "_name", "_output_where", "_state")
+    __slots__ = (
+        "__wrapped__",
+        "_contract",
+        "_fn",
+        "_input_where",
+        "_last_passed",
+        "_model",
+        "_name",
+        "_output_where",
+        "_state",
+    )
+    _fn: Callable[..., Any]
+    _contract: Contract
+    _state: Shapes
+    _name: str
+    _model: Any
+    _input_where: str
+    _output_where: str
+    _last_passed: CallRecord | None
 
     def __init__(self, fn: Callable[..., Any], contract: Contract, state: Shapes, name: str, model: Any):
-        self._fn = fn
-        self._contract = contract
-        self._state = state
-        self._name = name
-        self._model = model
-        self.__wrapped__ = fn
+        own = object.__setattr__  # straight into the slots, past the pass-through __setattr__ below
+        own(self, "_fn", fn)
+        own(self, "_contract", contract)
+        own(self, "_state", state)
+        own(self, "_name", name)
+        own(self, "_model", model)
+        own(self, "__wrapped__", fn)
         # built once: the hot path formats no strings unless a check fails
-        self._input_where = f"input{{path}} of {name}"
-        self._output_where = f"output{{path}} of {name}"
+        own(self, "_input_where", f"input{{path}} of {name}")
+        own(self, "_output_where", f"output{{path}} of {name}")
+        own(self, "_last_passed", None)  # the CallRecord of the last call that passed
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True
-        contract = self._contract
         state = self._state
         if state is not RUNNING.state:  # made in another test (or this test's first call): record where it runs
             state = RUNNING.current(state)
         shape_of = state.shape_of
-        bindings: dict[str, Any] | None = {} if contract.needs_bindings else None
+        contract = self._contract
         x = args[0] if args else _first_input(kwargs)
-        # a CallRecord holds the actual shapes whether or not a spec checked them
+        # The record of the last call that passed: a call with the same shapes passes too (named dims
+        # bind within one call), so a model called on same-sized batches is checked once and each
+        # such call records that same (immutable) record.
+        last = self._last_passed
+        input_known = False  # fits as the last call's input did: its names are bound only if needed
+        bindings: dict[str, Any] | None = None
         spec = contract.input
-        if spec is not None:
-            try:
-                in_shapes = _fast_check(spec, x, bindings, shape_of)
-                if in_shapes is None:
-                    in_shapes = check(spec, x, self._input_where, bindings, shape_of)
-            except ShapeMismatch as mismatch:
-                self._violated(state, mismatch.diagnosis, shapes_of(x, shape_of), None)
-                if contract.input_raises is None:
-                    raise
-                raise diagnosed(mismatch.diagnosis, contract.input_raises()) from None
+        if spec is None:
+            in_shapes = shapes_of(x, shape_of)  # a CallRecord holds the actual shapes, checked or not
         else:
-            in_shapes = shapes_of(x, shape_of)
+            in_shapes = shape_of(x) if type(spec) is Spec else None
+            input_known = last is not None and in_shapes is not None and in_shapes == last.input_shapes
+            if not input_known:
+                bindings = {} if contract.needs_bindings else None
+                try:
+                    if in_shapes is None or not spec.match(in_shapes, bindings):  # type: ignore[union-attr]  # a Spec
+                        in_shapes = check(spec, x, self._input_where, bindings, shape_of)
+                except ShapeMismatch as mismatch:
+                    self._violated(state, mismatch.diagnosis, shapes_of(x, shape_of), None)
+                    if contract.input_raises is None:
+                        raise
+                    raise diagnosed(mismatch.diagnosis, contract.input_raises()) from None
+        if last is not None and in_shapes != last.input_shapes:
+            last = None
         try:
             result = self._fn(*args, **kwargs)
         except ShapeMismatch:
@@ -105,19 +134,25 @@ class CheckedCall:
             raise diagnosed(diagnosis, error) from error
         try:
             spec = contract.output
-            if spec is not None:
-                out_shapes = _fast_check(spec, result, bindings, shape_of)
-                if out_shapes is None:
-                    out_shapes = check(spec, result, self._output_where, bindings, shape_of, role="output")
-            else:
+            if spec is None:
                 out_shapes = shapes_of(result, shape_of)
+            else:
+                out_shapes = shape_of(result) if type(spec) is Spec else None
+                if last is None or out_shapes is None or out_shapes != last.output_shapes:
+                    if bindings is None and contract.needs_bindings:
+                        bindings = {}
+                        if input_known:  # the input was not matched: bind its names now
+                            contract.input.match(in_shapes, bindings)  # type: ignore[union-attr]
+                    if out_shapes is None or not spec.match(out_shapes, bindings):  # type: ignore[union-attr]  # a Spec
+                        out_shapes = check(spec, result, self._output_where, bindings, shape_of, role="output")
             if contract.dtype is not None:
                 check_dtype(contract.dtype, result, self._output_where, state.dtype_of)
         except ShapeMismatch as mismatch:
             self._violated(state, mismatch.diagnosis, in_shapes, shapes_of(result, shape_of))
             raise
-        state.calls.append(CallRecord(self._name, in_shapes, out_shapes, "passed"))
-        state.wrapped_calls += 1
+        if last is None or out_shapes != last.output_shapes:
+            last = self._last_passed = CallRecord(self._name, in_shapes, out_shapes, "passed")
+        state.calls.append(last)
         return result
 
     def _violated(self, state: Shapes, diagnosis: Diagnosis, in_shapes: Any, out_shapes: Any) -> None:
@@ -167,15 +202,6 @@ class CheckedModel(CheckedCall):
 
 
 _OWN_ATTRIBUTES = frozenset(CheckedCall.__slots__) | frozenset(CheckedModel.__slots__)
-
-
-def _fast_check(spec: Any, value: Any, bindings: dict[str, Any] | None, shape_of: Any) -> Any:
-    """The shape of one tensor that fits a single spec, else None: `check` then does the full work."""
-    if type(spec) is Spec:
-        shape = shape_of(value)
-        if shape is not None and spec.match(shape, bindings):
-            return shape
-    return None
 
 
 def _first_input(kwargs: dict[str, Any]) -> Any:

@@ -195,6 +195,43 @@ def test_calls_record_name_shapes_and_outcome(shapes):
     assert shapes.calls[1].diagnosis.kind == "size-mismatch"
 
 
+def test_a_call_repeating_the_last_passing_input_is_still_checked_on_its_output(shapes):
+    # the wrapper skips re-matching an input shape that just passed: the output, and the named
+    # dims it shares with the input, must still be checked on every call
+    outputs = iter([(4, 10), (4, 10), (3, 10), (4, 11)])
+    head = shapes.wrap(lambda x: np.zeros(next(outputs)), input=("batch", 64), output=("batch", 10), name="head")
+
+    head(np.zeros((4, 64)))
+    head(np.zeros((4, 64)))
+    with pytest.raises(ShapeMismatch) as conflict:
+        head(np.zeros((4, 64)))  # batch 4 in, 3 out
+    with pytest.raises(ShapeMismatch) as size:
+        head(np.zeros((4, 64)))
+
+    assert conflict.value.diagnosis.kind == "binding-conflict"
+    assert size.value.diagnosis.kind == "size-mismatch"
+    assert [(c.input_shapes, c.output_shapes, c.outcome) for c in shapes.calls] == [
+        ((4, 64), (4, 10), "passed"),
+        ((4, 64), (4, 10), "passed"),
+        ((4, 64), (3, 10), "violated"),
+        ((4, 64), (4, 11), "violated"),
+    ]
+    assert shapes.wrapped_calls == 4
+
+
+def test_a_call_after_a_passing_one_with_other_sizes_binds_afresh(shapes):
+    same = shapes.wrap(lambda x: x, input=("batch", 8), output=("batch", 8), name="same")
+
+    same(np.zeros((4, 8)))
+    same(np.zeros((2, 8)))  # a new batch size: named dims bind per call
+    with pytest.raises(ShapeMismatch):
+        same(np.zeros((4, 9)))
+    same(np.zeros((4, 8)))
+
+    assert [c.outcome for c in shapes.calls] == ["passed", "passed", "violated", "passed"]
+    assert shapes.calls[-1] == CallRecord("same", (4, 8), (4, 8), "passed")
+
+
 def test_calls_record_structures(shapes):
     def merge(x):
         return [x["a"], x["b"]]

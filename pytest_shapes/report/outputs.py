@@ -18,12 +18,13 @@ class SummaryLine:
     """Counts for the terminal summary, from the reports (so an xdist controller agrees with a serial run)."""
 
     def __init__(self) -> None:
-        self._by_test: dict[str, list[dict[str, Any]]] = {}
+        # per test: (checked, violated, explained, [(kind, message) of each diagnosis]) per report
+        self._by_test: dict[str, list[tuple[int, int, int, list[tuple[str, str]]]]] = {}
 
     def add(self, nodeid: str, outcome: str, payload: dict[str, Any]) -> None:
-        diagnoses = [{"kind": d["kind"], "message": d["message"]} for d in payload["diagnoses"]]
-        counts = {key: payload[key] for key in ("checked", "violated", "explained")}
-        self._by_test.setdefault(nodeid, []).append({**counts, "diagnoses": diagnoses})
+        diagnoses = [(d["kind"], d["message"]) for d in payload["diagnoses"]]
+        entry = (payload["checked"], payload["violated"], payload["explained"], diagnoses)
+        self._by_test.setdefault(nodeid, []).append(entry)
 
     def forget(self, nodeid: str) -> None:
         self._by_test.pop(nodeid, None)
@@ -32,12 +33,12 @@ class SummaryLine:
         checked = violated = explained = 0
         by_kind: dict[str, list[str]] = defaultdict(list)
         for nodeid, entries in self._by_test.items():
-            for entry in entries:
-                checked += entry["checked"]
-                violated += entry["violated"]
-                explained += entry["explained"]
-                for diagnosis in entry["diagnoses"]:
-                    by_kind[diagnosis["kind"]].append(f"{nodeid}: {diagnosis['message']}")
+            for checks, violations, explanations, diagnoses in entries:
+                checked += checks
+                violated += violations
+                explained += explanations
+                for kind, message in diagnoses:
+                    by_kind[kind].append(f"{nodeid}: {message}")
         if not (checked or violated or explained):
             return
         terminal.write_sep("=", "shapes")

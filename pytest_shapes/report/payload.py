@@ -29,15 +29,14 @@ def payload_of(
     identical ones as one entry with a count: a test making 20 identical calls sends one.
     """
     records = state.calls if state is not None else []  # wrapped calls and checks
+    failed = state.failed if state is not None else []  # of those, the ones with a diagnosis
     blocks = state.diagnosed if state is not None else []  # errors explained by `shapes.diagnose()`
     if not records and not blocks and failure is None:
         return None
-    diagnoses = [record.diagnosis for record in records if record.diagnosis is not None] + blocks
-    explained = len(blocks)
-    violated = 0
-    if diagnoses:  # outcomes other than "passed" come with a diagnosis: a passing test skips the count
-        explained += sum(record.outcome == "error" for record in records)
-        violated = sum(record.outcome == "violated" for record in records)
+    diagnoses = [record.diagnosis for record in failed] + blocks
+    errors = sum(record.outcome == "error" for record in failed)  # the others are "violated"
+    explained = len(blocks) + errors
+    violated = len(failed) - errors
     if failure is not None and all(failure is not known for known in diagnoses):
         diagnoses.append(failure)
         if from_error:
