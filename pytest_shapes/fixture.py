@@ -7,6 +7,8 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
+from pytest_shapes import adapters
+from pytest_shapes.adapters.models import expected_input as declared_input
 from pytest_shapes.checker import check, shapes_of
 from pytest_shapes.diagnosis import CallRecord, Diagnosis, ShapeMismatch
 from pytest_shapes.explainers import diagnosing
@@ -131,15 +133,16 @@ def new_shapes(
     The one factory: the session gives it the test's hooks; the benchmarks and the API without
     pytest use the built-ins.
     """
-    from pytest_shapes import adapters
-    from pytest_shapes.adapters.models import expected_input as declared_input
-    from pytest_shapes.standalone import explain as explain_builtin
+    if explain is None:
+        from pytest_shapes.standalone import explain as explain_builtin
+
+        explain = explain_builtin
 
     return Shapes(
         contract=contract,
         shape_of=shape_of or adapters.shape_of,
         dtype_of=adapters.dtype_of,
-        explain=explain or explain_builtin,
+        explain=explain,
         expected_input=expected_input or declared_input,
         hook_crashes=hook_crashes,
     )

@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_shapes.adapters import shape_of as builtin_shape_of
+from pytest_shapes.adapters.models import expected_input as declared_input
 from pytest_shapes.contracts import contract_for
+from pytest_shapes.fixture import new_shapes
 from pytest_shapes.hook_guard import GuardedHook
 from pytest_shapes.keys import BUILTIN_PLUGIN, JUNIT_PROPERTIES, REPORT_ATTR, RUNNING, STATE_KEY
 from pytest_shapes.report.outputs import JsonFile, SummaryLine
@@ -48,15 +51,12 @@ class ShapesSession:
     def shapes_for(self, item: pytest.Item) -> Shapes:
         state = item.stash.get(STATE_KEY, None)
         if state is None:
-            from pytest_shapes.fixture import new_shapes
-
             crashes: list[str] = []  # a user hook's bugs, shown with the test's outcome
-            # the hooks of this test's conftests (one in a/ never sees a test in b/), asked for
-            # only where some conftest or plugin implements them: `item.ihook` is costly
+            hooks = lambda: item.ihook  # noqa: E731  # costly: asked for only where some conftest or plugin implements a hook
             state = new_shapes(
                 contract=contract_for(item),
-                shape_of=self._shape_of(lambda: item.ihook, crashes),
-                expected_input=self._expected_input(lambda: item.ihook, crashes),
+                shape_of=self._hook("pytest_shapes_shape_of", "value", hooks, builtin_shape_of, crashes),
+                expected_input=self._hook("pytest_shapes_expected_input", "model", hooks, declared_input, crashes),
                 explain=lambda error, **facts: self.explain(error, item.ihook, crashes=crashes, **facts),
                 hook_crashes=crashes,
             )
@@ -65,31 +65,22 @@ class ShapesSession:
                 RUNNING.state = state
         return state
 
-    def _shape_of(self, hooks: Callable[[], Any], crashes: list[str]) -> Callable[[Any], Any]:
-        from pytest_shapes.adapters import shape_of
-
-        return self._hook_or_builtin("pytest_shapes_shape_of", "value", hooks, shape_of, crashes)
-
-    def _expected_input(self, hooks: Callable[[], Any], crashes: list[str]) -> Callable[[Any], Any]:
-        from pytest_shapes.adapters.models import expected_input
-
-        return self._hook_or_builtin("pytest_shapes_expected_input", "model", hooks, expected_input, crashes)
-
-    def _hook_or_builtin(
+    def _hook(
         self, name: str, argument: str, hooks: Callable[[], Any], builtin: Callable[[Any], Any], crashes: list[str]
     ) -> Callable[[Any], Any]:
-        """The built-in, called directly, unless a conftest or plugin implements hook `name` for
-        this test; then the hook, guarded so that its bugs never decide the test's outcome."""
-        if self._only_builtin(self.config.hook, name):  # no implementation anywhere: skip `item.ihook`
+        """The built-in, called directly, unless a conftest or plugin implements hook `name` for this
+        test (the hooks of its conftests: one in a/ never sees a test in b/); then the hook, guarded
+        so that its bugs never decide the test's outcome."""
+        if self._only_builtin(getattr(self.config.hook, name)):  # no implementation anywhere
             return builtin
         hook = getattr(hooks(), name)
-        if self._only_builtin(hooks(), name):
+        if self._only_builtin(hook):
             return builtin
         return GuardedHook(name, lambda value: hook(**{argument: value}), builtin, crashes)
 
-    def _only_builtin(self, hooks: Any, name: str) -> bool:
+    def _only_builtin(self, hook: Any) -> bool:
         builtin = self._builtin_plugin
-        return all(impl.plugin is builtin for impl in getattr(hooks, name).get_hookimpls())
+        return all(impl.plugin is builtin for impl in hook.get_hookimpls())
 
     def explain(
         self,
@@ -113,8 +104,8 @@ class ShapesSession:
             error,
             model=model,
             inputs=inputs,
-            shape_of=self._shape_of(lambda: hooks, crashes),
-            expected_input=self._expected_input(lambda: hooks, crashes),
+            shape_of=self._hook("pytest_shapes_shape_of", "value", lambda: hooks, builtin_shape_of, crashes),
+            expected_input=self._hook("pytest_shapes_expected_input", "model", lambda: hooks, declared_input, crashes),
             notices=notices,
         )
         return explain(error, context, lambda link, ctx: hooks.pytest_shapes_explain(error=link, context=ctx))
