@@ -569,6 +569,16 @@ SHAPE_BUGS = {
         "and the last has 2 (10 % 4)",
         "n = len(x) // 4 * 4",
     ),
+    "test_evaluate_with_another_batch_size_than_the_input_fixes": (
+        "batch-dependent",
+        "input of Sequential '*'.evaluate(): the model's Input fixes the batch size 8, but evaluate() makes*of 6",
+        "pass batch_size=8 to evaluate()",
+    ),
+    "test_sequence_classifier_whose_gru_returns_every_step": (
+        "rank-mismatch",
+        "loss/metric: labels (*, 2) vs predictions (*, 7, 2)*",
+        "returns every step (return_sequences=True): set return_sequences=False",
+    ),
     "test_unbatched_dataset_of_variable_length_windows": (
         "missing-batch-axis",
         "*.fit(): the dataset yields single samples (None, 2), the model wants batches (None, 6, 2)*",

@@ -125,9 +125,9 @@ def _fixed_batch(found: Diagnosis, context: ExplainContext) -> Diagnosis | None:
     if context.entry not in BATCHED_METHODS or hasattr(context.inputs, "element_spec"):
         return None
     size = context.batch_size or KERAS_DEFAULT_BATCH
-    if size != fixed:
+    if size != fixed:  # the model works at that one batch size only
         return Diagnosis(
-            "size-mismatch",
+            "batch-dependent",
             f"input of {model_label(context.model)}.{context.entry}(): the model's Input fixes the batch size "
             f"{fixed}, but {context.entry}() makes batches of {size}",
             hint=f"pass batch_size={fixed} to {context.entry}(), or build the model without a fixed batch size",

@@ -28,7 +28,7 @@ def _pair(order: str, sparse: bool | None) -> Builder:
     def build(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
         first, second = parse_shape(match.group(1)), parse_shape(match.group(2))
         labels, predictions = (first, second) if order == "lp" else (second, first)
-        return explain_targets(labels, predictions, sparse)
+        return explain_targets(labels, predictions, sparse, context.model)
 
     return build
 
@@ -55,7 +55,7 @@ def _loss_node(match: re.Match[str], message: Message, context: Any) -> Diagnosi
         return odd
     labels_first = not _LABEL_OPERAND.search(match.group(2))  # the second operand is the labels: "pl"
     labels, predictions = (first, second) if labels_first else (second, first)
-    return explain_targets(labels, predictions, None)
+    return explain_targets(labels, predictions, None, context.model)
 
 
 def _unordered(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
@@ -69,7 +69,7 @@ def _unordered(match: re.Match[str], message: Message, context: Any) -> Diagnosi
         for key in (len, lambda shape: tuple(shape[1:])):
             for labels, predictions in ((first, second), (second, first)):
                 if key(predictions) == key(output) != key(labels):
-                    return explain_targets(labels, predictions, None)
+                    return explain_targets(labels, predictions, None, context.model)
     if first == second:
         return None
     found = batches(context)
@@ -346,8 +346,13 @@ def refine(symptom: Diagnosis, message: Message, context: Any) -> Diagnosis:
     return symptom
 
 
-def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], sparse: bool | None) -> Diagnosis | None:
-    """The root cause of labels that do not fit the predictions; `sparse`: the loss wants class ids (None: unknown)."""
+def explain_targets(
+    labels: tuple[Any, ...], predictions: tuple[Any, ...], sparse: bool | None, model: Any = None
+) -> Diagnosis | None:
+    """The root cause of labels that do not fit the predictions; `sparse`: the loss wants class ids (None: unknown).
+
+    `model`, when known, tells which layer kept an axis the labels do not have.
+    """
     shown = f"labels {format_shape(labels)} vs predictions {format_shape(predictions)}"
     classes = predictions[-1] if predictions else None
     if predictions and predictions[0] == 1 and labels in (predictions[1:-1], predictions[1:]):
@@ -400,6 +405,13 @@ def explain_targets(labels: tuple[Any, ...], predictions: tuple[Any, ...], spars
         )
         detail = f"a {grid[0]} class map against {grid[1]} masks"
         expected = f"{format_shape(predictions[:-1])} class ids"
+    elif _one_axis_kept(labels, predictions) and (recurrent := _sequence_returning_rnn(model)) is not None:
+        kind = "rank-mismatch"  # like a head without Flatten: the model keeps an axis
+        hint = (
+            f"the last recurrent layer '{recurrent}' returns every step (return_sequences=True): set "
+            "return_sequences=False on it so the head sees one vector per sequence, or give one label per step"
+        )
+        detail = f"the model outputs rank {len(predictions)} per batch, the labels are rank {len(labels)}"
     elif _head_kept_spatial_axes(labels, predictions, sparse):
         kind = "rank-mismatch"
         hint = (
@@ -478,6 +490,22 @@ def _other_resolution(
     if labels[0] is not None and predictions[0] is not None and labels[0] != predictions[0]:
         return None
     return "x".join(map(str, grid)), "x".join(map(str, masks))
+
+
+def _one_axis_kept(labels: tuple[Any, ...], predictions: tuple[Any, ...]) -> bool:
+    """Predictions with one axis more than the labels, which they equal without it: (8, 45, 3) vs (8, 3)."""
+    if len(predictions) != len(labels) + 1 or len(labels) < 2:
+        return False
+    return any(predictions[:axis] + predictions[axis + 1 :] == labels for axis in range(1, len(predictions) - 1))
+
+
+def _sequence_returning_rnn(model: Any) -> str | None:
+    """The name of the model's last recurrent layer when it returns sequences (None otherwise or unknown)."""
+    for layer in reversed(getattr(model, "layers", None) or []):
+        returns = getattr(layer, "return_sequences", None)
+        if isinstance(returns, bool):
+            return getattr(layer, "name", "rnn") if returns else None
+    return None
 
 
 def _head_kept_spatial_axes(labels: tuple[Any, ...], predictions: tuple[Any, ...], sparse: bool | None) -> bool:

@@ -1056,6 +1056,18 @@ def test_stateful_rnn_fit_on_samples_that_leave_a_smaller_last_batch():
     model.fit(np.zeros((10, 3, 2), "float32"), np.zeros((10, 1), "float32"), batch_size=4, verbose=0, shuffle=False)
 
 
+def test_evaluate_with_another_batch_size_than_the_input_fixes():
+    model = keras.Sequential([keras.Input((5, 6), batch_size=8), layers.GRU(3, stateful=True), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.evaluate(np.zeros((12, 5, 6), "float32"), np.zeros((12, 1), "float32"), batch_size=6, verbose=0)
+
+
+def test_sequence_classifier_whose_gru_returns_every_step():
+    model = keras.Sequential([keras.Input((7, 3)), layers.GRU(4, return_sequences=True), layers.Dense(2, "softmax")])
+    model.compile(optimizer="sgd", loss="categorical_crossentropy")
+    model.fit(np.zeros((6, 7, 3), "float32"), np.eye(2, dtype="float32")[[0, 1] * 3], verbose=0)
+
+
 def test_unbatched_dataset_of_variable_length_windows():
     def windows():
         for _ in range(6):
