@@ -579,6 +579,16 @@ SHAPE_BUGS = {
         "loss/metric: labels (*, 2) vs predictions (*, 7, 2)*",
         "returns every step (return_sequences=True): set return_sequences=False",
     ),
+    "test_predict_on_rows_with_missing_values": (
+        "dtype-mismatch",
+        "x (4, 3) is a NumPy array of dtype object, which cannot become a tensor",
+        "np.asarray(x, dtype='float32')",
+    ),
+    "test_fit_on_sequences_of_different_lengths": (
+        "dtype-mismatch",
+        "x (3,) is a NumPy array of dtype object, which cannot become a tensor",
+        "keras.utils.pad_sequences(rows",
+    ),
     "test_unbatched_dataset_of_variable_length_windows": (
         "missing-batch-axis",
         "*.fit(): the dataset yields single samples (None, 2), the model wants batches (None, 6, 2)*",

@@ -92,10 +92,14 @@ class ExplainContext:
         size = self._from_frames[3].get("batch_size")
         return size if isinstance(size, int) and not isinstance(size, bool) and size > 0 else None
 
+    def argument(self, name: str) -> Any:
+        """An argument of the model method the test called (`y`, `validation_data` ...), when found."""
+        return self._from_frames[3].get(name)
+
     @cached_property
     def labels_shape(self) -> tuple[Any, ...] | None:
         """The shape of the `y` given to fit/evaluate/train_on_batch, when it is one array."""
-        y = self._from_frames[3].get("y")
+        y = self.argument("y")
         shape = self.shape_of(y) if y is not None else None
         return shape if isinstance(shape, tuple) else None
 

@@ -31,7 +31,9 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
     model = context.model
     actual = context.input_shapes
     diagnosis = symptom
-    if model is not None and actual is not None:
+    # a dtype that cannot become a tensor (an object array of rows of different lengths) is the root
+    # cause itself: the shape such an array shows is not the data's
+    if model is not None and actual is not None and not (symptom is not None and symptom.kind == "dtype-mismatch"):
         declared = context.expected_input
         if declared is not None:
             method = f".{context.entry}()" if context.entry and context.entry not in ("__call__", "call") else ""

@@ -464,6 +464,37 @@ def dtype(op: str, expected: str, actual: str) -> Diagnosis:
     )
 
 
+def _object_array(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    """A NumPy array of dtype object given to Keras/TensorFlow: mixed or missing values (pandas' `.values`
+    of mixed columns), or rows of different lengths. TensorFlow names the element type, Keras 3 only `object`."""
+    element = match.group(1) if match.lastindex else None
+    found = [
+        (name, value)
+        for name, value in (("x", context.inputs), ("y", context.argument("y")))
+        if getattr(getattr(value, "dtype", None), "kind", None) == "O"
+    ]
+    shape = context.shape_of(found[0][1]) if found else None
+    where = f"{found[0][0]} {format_shape(shape)}" if found and isinstance(shape, tuple) else "an array"
+    ragged = element in ("numpy.ndarray", "list") or (isinstance(shape, tuple) and len(shape) == 1 and element is None)
+    if ragged:
+        hint = (
+            "its rows have different lengths: pad them to one length, keras.utils.pad_sequences(rows, "
+            "padding='post'), or use tf.ragged.constant(rows) / a tf.data pipeline with padded_batch"
+        )
+    else:
+        hint = (
+            "convert it to numbers first: np.asarray(x, dtype='float32') (from pandas: df.astype('float32')."
+            "to_numpy()); strings or None in a column must be encoded or filled before"
+        )
+    return Diagnosis(
+        "dtype-mismatch",
+        f"{where} is a NumPy array of dtype object, which cannot become a tensor",
+        hint=hint,
+        expected="a numeric dtype (float32, int64 ...)",
+        actual="object",
+    )
+
+
 def _dtype_eager(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     op = re.search(r"compute (?:_Mkl(?:Native)?)?(\w+)", match.string)  # oneDNN kernels: _MklMatMul is MatMul
     return dtype(op.group(1) if op else "op", match.group(1), match.group(2))
@@ -961,6 +992,8 @@ ROWS = (
     row(rf"output is <= 0 due to downsampling in ([\w/.-]+)\..*?Received input shape ({S})", _downsampling, re.S),
     # dtypes
     row(r"was expected to be a (\w+) tensor but is a (\w+) tensor", _dtype_eager),
+    row(r"^Invalid dtype: object$", _object_array, re.M),  # Keras 3 standardize_dtype on an object ndarray
+    row(r"Failed to convert a NumPy array to a Tensor \(Unsupported object type ([\w.]+)\)", _object_array),
     row(r"Input '(\w+)' of '(\w+)' Op has type (\w+) that does not match type (\w+)", _dtype_graph),
     row(r"Value for attr 'T\w*' of (\w+) is not in the list of allowed values: ([\w, ]+)", _dtype_attr_named),
     row(

@@ -1068,6 +1068,21 @@ def test_sequence_classifier_whose_gru_returns_every_step():
     model.fit(np.zeros((6, 7, 3), "float32"), np.eye(2, dtype="float32")[[0, 1] * 3], verbose=0)
 
 
+def test_predict_on_rows_with_missing_values():
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
+    model.predict(np.array([[1.0, None, 2.0]] * 4, dtype=object), verbose=0)
+
+
+def test_fit_on_sequences_of_different_lengths():
+    model = keras.Sequential(
+        [keras.Input((None,)), layers.Embedding(10, 4), layers.GlobalAveragePooling1D(), layers.Dense(1)]
+    )
+    model.compile(optimizer="sgd", loss="mse")
+    rows = np.empty(3, dtype=object)
+    rows[:] = [np.array([1, 2]), np.array([3, 4, 5]), np.array([6])]
+    model.fit(rows, np.zeros((3, 1), "float32"), verbose=0)
+
+
 def test_unbatched_dataset_of_variable_length_windows():
     def windows():
         for _ in range(6):
