@@ -27,7 +27,6 @@ NO_CALL_PLUGIN = "shapes-no-call"
 REPORT_ATTR = "pytest_shapes"  # plain data on TestReport; xdist serialises report.__dict__
 JUNIT_PROPERTIES = ("shape_diagnosis_kind", "shape_diagnosis")
 
-HOOKS_KEY: pytest.StashKey[Any] = pytest.StashKey()  # the config's SessionHooks
 STATE_KEY: pytest.StashKey[Shapes] = pytest.StashKey()  # a test's `shapes` fixture object, once it asked for one
 CONTRACT_KEY: pytest.StashKey[MarkerContract | None] = pytest.StashKey()  # a test's parsed marker contract
 
@@ -48,19 +47,23 @@ class Running:
     def stop(self) -> None:
         self.state, self._make = None, None
 
-    def current(self, own: Shapes) -> Shapes:
-        """The running attempt's state (made on first use), else `own` (a call outside any test)."""
+    def _made(self) -> Shapes | None:
+        """The running attempt's state, made on first use; None outside any test."""
         if self.state is None and self._make is not None:
             self.state = self._make()
-        return self.state if self.state is not None else own
+        return self.state
+
+    def current(self, own: Shapes) -> Shapes:
+        """The running attempt's state, else `own` (a call outside any test)."""
+        state = self._made()
+        return state if state is not None else own
 
     def require(self) -> Shapes:
         """The running attempt's state, for the `shapes` fixture."""
-        if self.state is None and self._make is not None:
-            self.state = self._make()
-        if self.state is None:  # a fixture set up before our setup hook ran (another plugin's tryfirst hook)
+        state = self._made()
+        if state is None:  # a fixture set up before our setup hook ran (another plugin's tryfirst hook)
             raise RuntimeError("the shapes fixture was requested outside a test's setup, call or teardown")
-        return self.state
+        return state
 
 
 RUNNING = Running()

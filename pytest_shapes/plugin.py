@@ -20,7 +20,6 @@ import pytest
 
 from pytest_shapes.keys import (
     BUILTIN_PLUGIN,
-    HOOKS_KEY,
     MARKER,
     MARKER_DOC,
     REPORT_ATTR,
@@ -72,7 +71,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if not config.pluginmanager.has_plugin(BUILTIN_PLUGIN):
         config.pluginmanager.register(BuiltinHooks(), BUILTIN_PLUGIN)
     hooks = SessionHooks(config, zero_config=_diagnose_mode(config) == "auto", report_path=_report_path(config))
-    config.stash[HOOKS_KEY] = hooks
     config.pluginmanager.register(hooks, SESSION_PLUGIN)
 
 
