@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import importlib
 import os
+import pkgutil
 
 import pytest
+
+import pytest_shapes
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -42,6 +46,13 @@ with contextlib.suppress(ImportError):
     # a first example can take longer than hypothesis' 200 ms without anything being wrong
     hypothesis.settings.register_profile("shared-machine", deadline=None)
     hypothesis.settings.load_profile("shared-machine")
+
+# the plugin's modules load lazily, at a test's first failure; in an in-process pytester run that is
+# deep in the stack with TensorFlow's objects alive, where CPython 3.11's ast.parse (pytest rewrites
+# plugin modules) sometimes fails with "AST constructor recursion depth mismatch" when the garbage
+# collector runs during it. Loaded once here, pytester's sys.modules snapshot keeps them.
+for _module in pkgutil.walk_packages(pytest_shapes.__path__, "pytest_shapes."):
+    importlib.import_module(_module.name)
 
 LEGACY_KERAS = os.environ.get("TF_USE_LEGACY_KERAS") == "1"
 

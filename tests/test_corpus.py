@@ -589,6 +589,78 @@ SHAPE_BUGS = {
         "x (3,) is a NumPy array of dtype object, which cannot become a tensor",
         "keras.utils.pad_sequences(rows",
     ),
+    # facts the message lacks: x and y count the same samples; how the Input was declared; the metric
+    "test_lstm_fit_on_rows_of_numbers": (
+        "missing-axis",
+        "input of layer 'lstm*': expected rank 3, got (32, 20): each of the 64 samples of x (64, 20) lacks an axis",
+        "x[..., None] (gives (64, 20, 1)) for one value per position, or x[:, None, :] (gives (64, 1, 20))",
+    ),
+    "test_conv_model_declared_channels_first": (
+        "axis-order",
+        "the model's Input (3, 32, 32) is channels-first, but its layers read channels last*",
+        "declare keras.Input(shape=(32, 32, 3)) and feed x.transpose(0, 2, 3, 1)",
+    ),
+    "test_input_declared_with_the_whole_array_shape": (
+        "extra-axis",
+        "the model's Input has the shape of the whole array sequences (100, 20, 8), its sample count 100 included*",
+        "keras.Input(shape=sequences.shape[1:])  # (20, 8)",
+    ),
+    "test_precision_metric_on_class_ids": (
+        "target-mismatch",
+        "metric: labels (8,) are class ids, the predictions (None, 10) class scores*",
+        "y = keras.utils.to_categorical(y, 10)",
+    ),
+    "test_einsum_bilinear_score_with_a_square_weight": (
+        "matmul-incompatible",
+        "einsum 'bkd,de,be->bk' sums over 'e', which is 16 in the operand (16, 16) (axis 1) and 24 in another",
+        "make 'e' one size in every operand",
+    ),
+    "test_reshape_to_the_training_batch_size_on_a_smaller_batch": (
+        "batch-dependent",
+        "reshape of (3, 4, 4, 2) to (16, 32): the target hard-codes the batch size 16, and this batch has 3",
+        "tf.reshape(x, (-1, 32))",
+    ),
+    "test_sparse_loss_on_logits_squeezed_at_batch_one": (
+        "batch-dependent",
+        "loss/metric: labels (1,) vs predictions (5,): the predictions lost the batch axis of a batch of 1",
+        "tf.squeeze(x, axis=...)",
+    ),
+    "test_time_distributed_conv_on_channels_first_clips": (
+        "axis-order",
+        "the model's Input (6, 3, 24, 24) is channels-first, but its layers read channels last*",
+        "declare keras.Input(shape=(6, 24, 24, 3)) and feed x.transpose(0, 1, 3, 4, 2)",
+    ),
+    "test_sequential_added_an_input_with_the_whole_array_shape": (
+        "extra-axis",
+        "the model's Input has the shape of the whole array series (40, 12, 3), its sample count 40 included*",
+        "keras.Input(shape=series.shape[1:])  # (12, 3)",
+    ),
+    "test_fit_on_class_names_as_labels": (
+        "dtype-mismatch",
+        "y (6,) holds strings, which the model and the loss cannot compute with",
+        "classes, y = np.unique(y, return_inverse=True)",
+    ),
+    "test_custom_sparse_loss_squeezing_the_last_batch_of_one": (
+        "batch-dependent",
+        "loss: the labels reach the sparse cross-entropy as a scalar: fit() splits 9 samples into batches of 4, "
+        "and the last has 1*",
+        "tf.squeeze(y_true, axis=-1)",
+    ),
+    "test_segmentation_with_flattened_pixel_weights": (
+        "rank-mismatch",
+        "loss: sample_weight (4, 36) reaches the loss as (None, 36*), but the loss has the shape (None, 6, 6)",
+        "weights.reshape(4, 6, 6)",
+    ),
+    "test_class_weight_with_a_label_per_step": (
+        "rank-mismatch",
+        "loss: class_weight's per-sample weights reach the loss as (4,), but the loss has the shape (4, 6)",
+        "pass sample_weight of the loss's shape (4, 6) instead",
+    ),
+    "test_fit_on_a_generator_of_crops_too_small_for_the_convolutions": (
+        "spatial-too-small",
+        "a convolution/pooling window is larger than its input*",
+        "padding='same'",
+    ),
     "test_unbatched_dataset_of_variable_length_windows": (
         "missing-batch-axis",
         "*.fit(): the dataset yields single samples (None, 2), the model wants batches (None, 6, 2)*",

@@ -119,14 +119,57 @@ class ExplainContext:
         Falls back to the argument shapes Keras 3 lists in its messages
         ("Arguments received by Sequential.call(): inputs=tf.Tensor(shape=(64,) ...").
         """
+        if self.entry in _BUILDING:  # no data yet: shapes in the message are a layer's, not the model's input
+            return None
         shapes = shapes_of(self.inputs, self.shape_of)
         if shapes is None and self.inputs is not None and hasattr(self.inputs, "element_spec"):
             from pytest_shapes.adapters.datasets import input_shapes  # fit(dataset): what each batch holds
 
             shapes = input_shapes(self.inputs)
         if shapes is None:
-            shapes = next((m.received for m in map(self.message, chain(self.error)) if m.received is not None), None)
+            shapes = next((m.received for m in map(self.message, chain(self.error)) if self._model_received(m)), None)
         return shapes
+
+    def _model_received(self, message: Message) -> bool:
+        """Whether `message` lists what the model's call received (not what one of its layers did)."""
+        if message.received is None:
+            return False
+        model = self.model
+        return model is None or message.layer in (type(model).__name__, getattr(model, "name", None))
+
+    @property
+    def local_arrays(self) -> dict[str, tuple[Any, ...]]:
+        """The NumPy arrays in the locals of the user's frames of the traceback (name -> shape).
+
+        For facts the model cannot tell while it is being built: `Input(shape=x.shape)` names x.
+        """
+        return self._locals[0]
+
+    @property
+    def local_inputs(self) -> dict[str, tuple[Any, ...]]:
+        """The symbolic tensors (`keras.Input(...)` and what layers made of it) in the user's frames."""
+        return self._locals[1]
+
+    @cached_property
+    def _locals(self) -> tuple[dict[str, tuple[Any, ...]], dict[str, tuple[Any, ...]]]:
+        from pytest_shapes.explainers.raise_site import in_framework
+
+        arrays: dict[str, tuple[Any, ...]] = {}
+        symbolic: dict[str, tuple[Any, ...]] = {}
+        tb = self.error.__traceback__
+        while tb is not None:
+            frame = tb.tb_frame
+            if not in_framework(frame.f_code.co_filename):
+                for name, value in frame.f_locals.items():
+                    kind = type(value)
+                    if kind.__module__ == "numpy" and isinstance(getattr(value, "shape", None), tuple):
+                        arrays.setdefault(name, value.shape)
+                    elif kind.__name__ == "KerasTensor" and is_keras_object(value):
+                        shape = self.shape_of(value)
+                        if isinstance(shape, tuple):
+                            symbolic.setdefault(name, shape)
+            tb = tb.tb_next
+        return arrays, symbolic
 
     @cached_property
     def op_operand_shapes(self) -> list[tuple[Any, ...]]:
@@ -136,11 +179,16 @@ class ExplainContext:
         TensorFlow filters its frames out of tracebacks but keeps its `error_handler(*args,
         **kwargs)` wrapper around public ops; the innermost one holds the op's arguments.
         """
+        shapes = [self.shape_of(value) for value in self.op_arguments]
+        return [shape for shape in shapes if shape is not None]
+
+    @cached_property
+    def op_arguments(self) -> list[Any]:
+        """The arguments of the TensorFlow op that raised (tensors, shapes, an einsum equation); [] when unknown."""
         for link in chain(self.error):
             arguments = _innermost_tf_op_arguments(link)
             if arguments:
-                shapes = [self.shape_of(value) for value in arguments]
-                return [shape for shape in shapes if shape is not None]
+                return arguments
         return []
 
     @cached_property
@@ -232,8 +280,16 @@ def _model_call(frame: Any) -> tuple[Any, Any, str | None, dict[str, Any]] | Non
         return None
     candidate = frame_locals.get("self")
     if candidate is not None and is_keras_model(candidate):
-        return candidate, _received_input(frame_locals), frame.f_code.co_name, frame_locals
+        method = frame.f_code.co_name
+        if method == "_method_wrapper":  # TensorFlow's trackable decorator (tf_keras' Sequential.__init__)
+            method = getattr(frame_locals.get("method"), "__name__", method)
+        if method in _BUILDING:  # the model is being built: its arguments are layers, not data
+            return candidate, None, method, {}
+        return candidate, _received_input(frame_locals), method, frame_locals
     return None
+
+
+_BUILDING = ("__init__", "add")  # Sequential methods that build it from layers
 
 
 def _received_input(frame_locals: dict[str, Any]) -> Any:

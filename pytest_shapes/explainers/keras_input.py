@@ -35,19 +35,19 @@ def _ndim(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     actual = parse_shape(shape_text) if shape_text else (None,) * int(found)
     if len(actual) != int(found):  # the shape was cut from the message: only the rank is known
         actual = (None,) * int(found)
-    return _rank(message, int(want), {"min_": ">= ", "max_": "<= "}.get(bound or "", ""), actual)
+    return _rank(message, int(want), {"min_": ">= ", "max_": "<= "}.get(bound or "", ""), actual, context)
 
 
 def _rank_claim(relation: str) -> Builder:
     """A builder for messages that give the rank a layer or op wants, then the shape it got."""
 
     def build(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
-        return _rank(message, int(match.group(1)), relation, parse_shape(match.group(2)))
+        return _rank(message, int(match.group(1)), relation, parse_shape(match.group(2)), context)
 
     return build
 
 
-def _rank(message: Message, want: int, relation: str, actual: tuple[Any, ...]) -> Diagnosis:
+def _rank(message: Message, want: int, relation: str, actual: tuple[Any, ...], context: Any) -> Diagnosis:
     """A rank error at one layer: what the sizes say, and no more (the facts may say more in `refine`)."""
     layer, where = _where(message)
     expected_text = f"rank {relation}{want}"
@@ -55,6 +55,9 @@ def _rank(message: Message, want: int, relation: str, actual: tuple[Any, ...]) -
         video = want >= 4 and len(actual) == want + 1 and _IMAGE_LAYER.search(layer or message.layer or "") is not None
         return _located(_too_many_axes(where, expected_text, want, actual, video=video), layer)
     concrete = all(dim is not None for dim in actual)
+    samples = _sample_count(context, actual) if len(actual) == want - 1 and relation != "<= " else None
+    if samples is not None:  # the data itself, and its labels say axis 0 counts samples
+        return _located(_sample_lacks_an_axis(where, expected_text, actual, samples), layer)
     if len(actual) == want - 1 and len(actual) >= 2 and concrete:
         op = re.search(r"\[Op:(\w+)\]", message.text)  # a TensorFlow op's error names the op, not a layer
         image = _IMAGE_LAYER.search(layer or message.layer or (op.group(1) if op else "")) is not None
@@ -109,6 +112,43 @@ def _batch_or_last_axis(where: str, expected_text: str, actual: tuple[Any, ...])
         ),
         expected=expected_text,
         actual=shown,
+    )
+
+
+# methods whose `x` and `y` Keras checks against each other before any layer runs
+_WITH_LABELS = ("fit", "evaluate", "train_on_batch", "test_on_batch")
+
+
+def _sample_count(context: Any, received: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The shape of the data given to fit/evaluate, when the layer got it as given and its labels
+    prove that axis 0 counts samples.
+
+    Keras checks that x and y have as many samples before any layer runs: a layer that then gets
+    the data's batches one rank short got samples that each lack an axis, never one sample without
+    its batch axis.
+    """
+    if context.entry not in _WITH_LABELS or hasattr(context.inputs, "element_spec"):
+        return None
+    data, labels = context.input_shapes, context.labels_shape
+    if not isinstance(data, tuple) or len(data) < 2 or not labels or not isinstance(data[0], int):
+        return None
+    if tuple(data[1:]) != tuple(received[1:]):  # a tensor the model made, not the data: the model is wrong
+        return None
+    return data if data[0] == labels[0] and data[0] > 1 else None
+
+
+def _sample_lacks_an_axis(where: str, expected_text: str, actual: tuple[Any, ...], data: tuple[Any, ...]) -> Diagnosis:
+    shown, given = format_shape(actual), format_shape(data)
+    hint = f"add the axis to x: x[..., None] (gives {format_shape((*data, 1))}) for one value per position"
+    if len(data) == 2:  # (samples, n) into a sequence layer: n steps of one feature, or one step of n features
+        hint += f", or x[:, None, :] (gives {format_shape((data[0], 1, data[1]))}) for one step of {data[1]} features"
+    return Diagnosis(
+        "missing-axis",
+        f"{where}: expected {expected_text}, got {shown}: each of the {data[0]} samples of x {given} lacks an axis",
+        hint=hint,
+        expected=expected_text,
+        actual=given,
+        axis=len(data),
     )
 
 

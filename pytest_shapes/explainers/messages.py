@@ -49,7 +49,8 @@ _NOT_ABOUT_SHAPES = re.compile(
     r"Unrecognized keyword|End of sequence|must be (?:positive|non-negative|greater than (?:or equal to )?(?:-?\d|zero))",
 )
 # types of errors a shape, rank, size or dtype problem surfaces as
-_SHAPE_ERROR_TYPES = ("InvalidArgumentError", "ValueError", "TypeError", "DataLossError")  # tf.data padding: DataLoss
+# tf.data padding: DataLoss; a Cast of strings: Unimplemented
+_SHAPE_ERROR_TYPES = ("InvalidArgumentError", "ValueError", "TypeError", "DataLossError", "UnimplementedError")
 
 
 class Message:

@@ -14,6 +14,7 @@ from pytest_shapes.classify import find_mismatch, wrong_order_hint
 from pytest_shapes.diagnosis import Diagnosis
 from pytest_shapes.explainers.batches import BATCHED_METHODS, KERAS_DEFAULT_BATCH, batches, declared_batch, hard_coded
 from pytest_shapes.explainers.context import ExplainContext, is_keras_model
+from pytest_shapes.explainers.declared import declared_wrong
 from pytest_shapes.spec import Spec, format_dims, format_shape
 from pytest_shapes.trace import attach_trace
 
@@ -30,6 +31,9 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
     """The diagnosis to report: the input-vs-model mismatch when there is one, else the symptom."""
     model = context.model
     actual = context.input_shapes
+    built_wrong = declared_wrong(symptom, context)
+    if built_wrong is not None:  # the model's own declaration: no data to compare it with
+        return built_wrong
     diagnosis = symptom
     # a dtype that cannot become a tensor (an object array of rows of different lengths) is the root
     # cause itself: the shape such an array shows is not the data's

@@ -41,16 +41,45 @@ def _in_a_loss(build: Builder) -> Builder:
 
     def in_a_loss(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
         if _LOSS_CODE.search(message.text) or context.raised_in(_LOSS_CODE):
-            return build(match, message, context)
+            return _class_ids_for_a_confusion_metric(message, context) or build(match, message, context)
         return None
 
     return in_a_loss
 
 
+_CONFUSION_METRIC = re.compile(r"confusion_metrics|confusion_matrix_variables")
+
+
+def _class_ids_for_a_confusion_metric(message: Message, context: Any) -> Diagnosis | None:
+    """Class ids given to Precision, Recall, AUC ...: they compare labels with predictions element-wise.
+
+    Whatever shapes the metric reshaped them to on the way ((1, 80) against (1, 8)), the facts are
+    the labels given to fit/evaluate and the model's output.
+    """
+    if not (_CONFUSION_METRIC.search(message.text) or context.raised_in(_CONFUSION_METRIC)):
+        return None
+    labels, output = context.labels_shape, _output_shape(context.model)
+    if labels is None or output is None or not _are_class_ids((None, *labels[1:]), output):
+        return None
+    classes = output[-1]
+    return Diagnosis(
+        "target-mismatch",
+        f"metric: labels {format_shape(labels)} are class ids, the predictions {format_shape(output)} class scores; "
+        "a confusion metric (Precision, Recall, AUC ...) compares them element-wise",
+        hint=f"give such a metric one-hot labels: y = keras.utils.to_categorical(y, {classes}) with "
+        "loss='categorical_crossentropy' (Precision(class_id=k) for one class's precision); or keep the class ids "
+        "and use a metric made for them: metrics=['sparse_categorical_accuracy']",
+        expected=format_shape(output),
+        actual=format_shape(labels),
+    )
+
+
 def _loss_node(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
     # Sub(labels, predictions) in Keras 3, SquaredDifference(predictions, labels) in Keras 2
     first, second = parse_shape(match.group(3)), parse_shape(match.group(4))
-    odd = _neither_labels_nor_predictions(first, second, _output_shape(context.model), context.labels_shape)
+    odd = _weights_misfit(first, second, context) or _neither_labels_nor_predictions(
+        first, second, _output_shape(context.model), context.labels_shape
+    )
     if odd is not None:  # a product with the loss's own weights, not labels against predictions
         return odd
     labels_first = not _LABEL_OPERAND.search(match.group(2))  # the second operand is the labels: "pl"
@@ -62,7 +91,9 @@ def _unordered(match: re.Match[str], message: Message, context: Any) -> Diagnosi
     """Two shapes in a loss, in an order that depends on the loss and the Keras version."""
     first, second = parse_shape(match.group(1)), parse_shape(match.group(2))
     output = _output_shape(context.model)
-    odd = _neither_labels_nor_predictions(first, second, output, context.labels_shape)
+    odd = _weights_misfit(first, second, context) or _neither_labels_nor_predictions(
+        first, second, output, context.labels_shape
+    )
     if odd is not None:
         return odd
     if output is not None:  # the predictions are the one shaped like the model's output: by rank, then by sizes
@@ -83,6 +114,40 @@ def _unordered(match: re.Match[str], message: Message, context: Any) -> Diagnosi
         expected=format_shape(first),
         actual=format_shape(second),
     )
+
+
+def _weights_misfit(first: tuple[Any, ...], second: tuple[Any, ...], context: Any) -> Diagnosis | None:
+    """The loss times the weights fit() was given: sample_weight, or the per-sample weights of class_weight."""
+    weights = context.argument("sample_weight")
+    shape = context.shape_of(weights) if weights is not None else None
+    for weighted, loss in ((second, first), (first, second)):
+        if not weighted or not loss or len(weighted) == len(loss) == 1:
+            continue
+        if isinstance(shape, tuple) and len(shape) >= 2 and tuple(weighted[1:]) in (shape[1:], (*shape[1:], 1)):
+            given, rank = f"sample_weight {format_shape(shape)} reaches", len(shape)
+            hint = (
+                f"give sample_weight one weight per sample ({shape[0]},), or one per loss element, the loss's shape "
+                f"{format_shape((shape[0], *loss[1:]))}: e.g. weights.reshape({', '.join(map(str, (shape[0], *loss[1:])))})"
+            )
+        elif isinstance(context.argument("class_weight"), dict) and len(weighted) == 1 and len(loss) >= 2:
+            given, rank = "class_weight's per-sample weights reach", 1
+            hint = (
+                "class_weight gives one weight per sample, for one label per sample; for labels per step or pixel "
+                f"pass sample_weight of the loss's shape {format_shape(loss)} instead, e.g. "
+                "np.vectorize(class_weight.get)(y)"
+            )
+        else:
+            continue
+        if None in loss[1:]:
+            continue
+        return Diagnosis(
+            "rank-mismatch" if rank != len(loss) else "size-mismatch",  # Keras may have expanded the weights' rank
+            f"loss: {given} the loss as {format_shape(weighted)}, but the loss has the shape {format_shape(loss)}",
+            hint=hint,
+            expected=format_shape(loss),
+            actual=format_shape(weighted),
+        )
+    return None
 
 
 def in_the_loss(a: tuple[Any, ...], b: tuple[Any, ...], scope: str, context: Any) -> Diagnosis | None:
@@ -270,6 +335,36 @@ def _top_k_targets(match: re.Match[str], message: Message, context: Any) -> Diag
     )
 
 
+def _sparse_labels_rank(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    """TensorFlow's sparse cross-entropy kernel wants class ids (batch,); the message names only the labels."""
+    labels = parse_shape(match.group(1))
+    found = batches(context)
+    if labels == () and found is not None and found.last == 1:
+        return Diagnosis(
+            "batch-dependent",
+            f"loss: the labels reach the sparse cross-entropy as a scalar: {context.entry}() splits {found.samples} "
+            f"samples into batches of {found.size}, and the last has 1, whose batch axis a squeeze without axis took",
+            hint="name the axis to squeeze: tf.squeeze(y_true, axis=-1) (a batch of one sample keeps its batch axis)",
+            expected="(batch,) class ids",
+            actual="()",
+            axis=0,
+        )
+    if len(labels) == 2 and labels[-1] == 1:
+        hint, detail = "squeeze the trailing axis: tf.squeeze(y_true, axis=-1)", "class ids with a trailing axis"
+    elif len(labels) == 2:
+        hint = "the labels look one-hot: pass class ids, tf.argmax(y_true, axis=-1), or use a categorical loss"
+        detail = "one-hot labels given to a sparse loss"
+    else:
+        hint, detail = "give the loss one class id per sample: labels of shape (batch,)", "labels of another rank"
+    return Diagnosis(
+        "target-mismatch",
+        f"loss: a sparse cross-entropy wants class ids (batch,), the labels are {format_shape(labels)} ({detail})",
+        hint=hint,
+        expected="(batch,) class ids",
+        actual=format_shape(labels),
+    )
+
+
 def _per_class_metric(headline: str, classes: int | None, labels: tuple[Any, ...] | None) -> Diagnosis:
     count = classes if classes is not None else "n_classes"
     return Diagnosis(
@@ -305,7 +400,7 @@ ROWS = (
         _pair("lp", True),
     ),
     # legacy Keras 2 / TensorFlow
-    row(rf"Shapes ({S}) and ({S}) are incompatible", _in_a_loss(_pair("lp", None))),
+    row(rf"Shapes ({S}) and ({S}) are incompatible", _in_a_loss(_pair("lp", None))),  # tf_keras losses: labels first
     row(
         rf"logits and labels must have the same first dimension, got logits shape ({S}) and labels shape ({S})",
         _pair("pl", True),
@@ -335,6 +430,7 @@ ROWS = (
         rf"for '\{{\{{node [^']*confusion_matrix[^']*' with input shapes: ({S}), ({S})",
         _confusion_matrix,
     ),
+    row(rf"labels must be 1-D, but got shape ({S})", _sparse_labels_rank),  # SparseSoftmaxCrossEntropyWithLogits
     row(r"targets must be 1-dimensional \[Op:InTopKV2\]", _top_k_targets),
     row(r"First dimension of predictions \d+ must match length of targets \d+ \[Op:InTopKV2\]", _top_k_targets),
     row(r"Data cardinality is ambiguous.*?'?x'? sizes: ([\d, ]+)(?:.*?'?y'? sizes: ([\d, ]+))?", _cardinality, re.S),
@@ -364,6 +460,17 @@ def explain_targets(
             "name the axis, tf.squeeze(y, axis=-1)",
             expected=format_shape(predictions[:-1]) if labels == predictions[1:-1] else format_shape(predictions),
             actual=format_shape(labels),
+            axis=0,
+        )
+    if sparse and labels and labels[0] == 1 and len(predictions) == len(labels) and predictions[:-1] == labels[1:]:
+        # class ids (1,) against scores (C,): the scores lost the batch axis of a batch of 1, the labels kept it
+        return Diagnosis(
+            "batch-dependent",
+            f"loss/metric: {shown}: the predictions lost the batch axis of a batch of 1",
+            hint="a tf.squeeze without axis also drops a batch axis of size 1 (a batch of one sample, the last "
+            "batch): name the axis it was meant for, tf.squeeze(x, axis=...)",
+            expected=format_shape((1, *predictions)),
+            actual=format_shape(predictions),
             axis=0,
         )
     expected, kind = format_shape(predictions), "target-mismatch"

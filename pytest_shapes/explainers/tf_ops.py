@@ -298,6 +298,8 @@ def _reshape_eager(match: re.Match[str], message: Message, context: Any) -> Diag
     have, kind, want = int(match.group(1)), match.group(2), int(match.group(3))
     if kind != "requires a multiple of" and (last := _last_batch(have, want, context)) is not None:
         return last
+    if kind != "requires a multiple of" and (fixed := _batch_in_target(have, want, context)) is not None:
+        return fixed
     return _reshape(have, f"requires a multiple of {want}" if kind == "requires a multiple of" else f"has {want}")
 
 
@@ -337,6 +339,32 @@ def _last_batch(have: int, want: int, context: Any) -> Diagnosis | None:
     if found is None or have * found.size != want * found.last:
         return None
     return hard_coded(f"reshape ({have} elements where the target wants {want}): the target shape", found, context)
+
+
+def _batch_in_target(have: int, want: int, context: Any) -> Diagnosis | None:
+    """tf.reshape(x, (8, 196)) of a batch of 5: the target fixes the batch size, the rest fits."""
+    tensors = [context.shape_of(value) for value in context.op_arguments[:1]]
+    targets = [value for value in context.op_arguments[1:2] if isinstance(value, tuple | list)]
+    if not tensors or not targets or not isinstance(tensors[0], tuple) or len(tensors[0]) < 2:
+        return None
+    source, target = tensors[0], tuple(targets[0])
+    if not all(isinstance(dim, int) and not isinstance(dim, bool) and dim > 0 for dim in (*source, *target)):
+        return None
+    if len(target) < 2 or target[0] == source[0] or _product(source) != have or _product(target) != want:
+        return None
+    if _product(source[1:]) != _product(target[1:]):
+        return None
+    rest = ", ".join(map(str, target[1:]))
+    return Diagnosis(
+        "batch-dependent",
+        f"reshape of {format_shape(source)} to {format_shape(target)}: the target hard-codes the batch size "
+        f"{target[0]}, and this batch has {source[0]}",
+        hint=f"let the batch axis follow the data: tf.reshape(x, (-1, {rest})) or (tf.shape(x)[0], {rest}), "
+        "or layers.Reshape / layers.Flatten (they keep the batch axis)",
+        expected=f"batch {target[0]}",
+        actual=f"batch {source[0]}",
+        axis=0,
+    )
 
 
 def _reshape_keras(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
@@ -492,6 +520,37 @@ def _object_array(match: re.Match[str], message: Message, context: Any) -> Diagn
         hint=hint,
         expected="a numeric dtype (float32, int64 ...)",
         actual="object",
+    )
+
+
+def _string_array(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    """Strings where numbers are wanted: class names as labels, raw text as input (only dtypes are shown)."""
+    found = [
+        (name, value)
+        for name, value in (("y", context.argument("y")), ("x", context.inputs))
+        if getattr(getattr(value, "dtype", None), "kind", None) in ("U", "S")
+    ]
+    name, value = found[0] if found else ("the data", None)
+    shape = context.shape_of(value) if value is not None else None
+    where = f"{name} {format_shape(shape)}" if isinstance(shape, tuple) else name
+    if name == "y":
+        hint = (
+            "encode the class names as ids: classes, y = np.unique(y, return_inverse=True) (or a "
+            "layers.StringLookup), with loss='sparse_categorical_crossentropy'"
+        )
+    elif name == "x":
+        hint = "turn the text into numbers first: layers.TextVectorization or layers.StringLookup, in the model or the pipeline"
+    else:
+        hint = (
+            "strings do not cast to numbers: parse numeric text with tf.strings.to_number(s), or map words to ids "
+            "with layers.StringLookup / layers.TextVectorization"
+        )
+    return Diagnosis(
+        "dtype-mismatch",
+        f"{where} holds strings, which the model and the loss cannot compute with",
+        hint=hint,
+        expected="a numeric dtype (int64 class ids, float32 values)",
+        actual="string",
     )
 
 
@@ -831,6 +890,21 @@ def _einsum_rank(match: re.Match[str], message: Message, context: Any) -> Diagno
 
 def _einsum(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     want, axis, shape, got = match.group(1), match.group(2), parse_shape(match.group(3)), match.group(4)
+    # inside an attention layer the summed letter is the key length: the key and value lengths differ
+    in_attention = _ATTENTION.search(message.layer or "") or context.raised_in(_ATTENTION)
+    summed = None if in_attention else _summed_letter(context, shape, int(axis))
+    if summed is not None:  # a letter the output drops is summed over: the inner sizes of a product
+        equation, letter = summed
+        return Diagnosis(
+            "matmul-incompatible",
+            f"einsum '{equation}' sums over '{letter}', which is {got} in the operand {format_shape(shape)} "
+            f"(axis {axis}) and {want} in another",
+            hint=f"the inner sizes of a product must agree: make '{letter}' one size in every operand (a weight "
+            "built from the width of one input and multiplied with another? size it from the tensor it multiplies)",
+            expected=want,
+            actual=got,
+            axis=int(axis),
+        )
     return Diagnosis(
         "size-mismatch",
         f"einsum: axis {axis} of the operand {format_shape(shape)} is {got}, "
@@ -841,6 +915,26 @@ def _einsum(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
         actual=got,
         axis=int(axis),
     )
+
+
+_ATTENTION = re.compile(r"(?i)attention")
+
+
+def _summed_letter(context: Any, shape: tuple[Any, ...], axis: int) -> tuple[str, str] | None:
+    """(equation, letter) when the einsum's operand `shape` has at `axis` a letter the output does not keep."""
+    arguments = context.op_arguments
+    equation = next((value for value in arguments if isinstance(value, str) and "->" in value), None)
+    if equation is None:
+        return None
+    inputs, _, output = equation.replace(" ", "").partition("->")
+    subscripts = inputs.split(",")
+    operands = [context.shape_of(value) for value in arguments if not isinstance(value, str)]
+    if len(operands) != len(subscripts) or operands.count(shape) != 1 or "." in inputs:
+        return None  # which operand it is must be certain; '...' shifts the letters
+    letters = subscripts[operands.index(shape)]
+    if len(letters) != len(shape) or not 0 <= axis < len(letters) or letters[axis] in output:
+        return None
+    return equation, letters[axis]
 
 
 def _dot_axes(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
@@ -993,6 +1087,10 @@ ROWS = (
     # dtypes
     row(r"was expected to be a (\w+) tensor but is a (\w+) tensor", _dtype_eager),
     row(r"^Invalid dtype: object$", _object_array, re.M),  # Keras 3 standardize_dtype on an object ndarray
+    row(r"^Invalid dtype: (?:str|bytes)\d+$", _string_array, re.M),  # Keras 3 standardize_dtype on a '<U4' ndarray
+    row(
+        r"Cast string to (?:u?int|float|bfloat|half|bool)\w* is not supported", _string_array
+    ),  # TensorFlow's Cast kernel
     row(r"Failed to convert a NumPy array to a Tensor \(Unsupported object type ([\w.]+)\)", _object_array),
     row(r"Input '(\w+)' of '(\w+)' Op has type (\w+) that does not match type (\w+)", _dtype_graph),
     row(r"Value for attr 'T\w*' of (\w+) is not in the list of allowed values: ([\w, ]+)", _dtype_attr_named),

@@ -1146,3 +1146,104 @@ def test_top_k_accuracy_metric_of_the_other_label_form():
 def test_padded_batch_with_padded_shapes_for_the_features_only():
     pairs = tf.data.Dataset.from_tensor_slices((np.zeros((4, 3), "float32"), np.zeros(4, "float32")))
     pairs.padded_batch(2, padded_shapes=[None])
+
+
+def test_lstm_fit_on_rows_of_numbers():
+    x, y = np.zeros((64, 20), "float32"), np.zeros((64,), "float32")
+    model = keras.Sequential([layers.LSTM(8), layers.Dense(1)])
+    model.compile("adam", "mse")
+    model.fit(x, y, epochs=1, verbose=0)
+
+
+def test_conv_model_declared_channels_first():
+    keras.Sequential(
+        [keras.Input((3, 32, 32)), layers.Conv2D(8, 3), layers.MaxPooling2D(2), layers.Conv2D(8, 3), layers.Flatten()]
+    )
+
+
+def test_input_declared_with_the_whole_array_shape():
+    sequences = np.zeros((100, 20, 8), "float32")
+    keras.Sequential([keras.Input(shape=sequences.shape), layers.LSTM(4), layers.Dense(1)])
+
+
+def test_precision_metric_on_class_ids():
+    x, y = np.zeros((8, 4), "float32"), np.arange(8) % 10
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(10, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=[keras.metrics.Precision()])
+    model.fit(x, y, epochs=1, verbose=0)
+
+
+def test_einsum_bilinear_score_with_a_square_weight():
+    keys, query = tf.zeros((2, 5, 16)), tf.zeros((2, 24))
+    weight = tf.zeros((16, 16))  # meant (16, 24): keys' width by the query's
+    tf.einsum("bkd,de,be->bk", keys, weight, query)
+
+
+def test_reshape_to_the_training_batch_size_on_a_smaller_batch():
+    features = tf.zeros((3, 4, 4, 2))
+    tf.reshape(features, (16, 32))
+
+
+def test_sparse_loss_on_logits_squeezed_at_batch_one():
+    logits = tf.squeeze(tf.zeros((1, 1, 5)))  # meant axis=1
+    tf.nn.sparse_softmax_cross_entropy_with_logits(labels=np.array([2]), logits=logits)
+
+
+def test_time_distributed_conv_on_channels_first_clips():
+    clips = keras.Input((6, 3, 24, 24))
+    layers.TimeDistributed(layers.Conv2D(4, 5))(layers.TimeDistributed(layers.Conv2D(4, 5))(clips))
+
+
+def test_sequential_added_an_input_with_the_whole_array_shape():
+    series = np.zeros((40, 12, 3), "float32")
+    model = keras.Sequential()
+    model.add(keras.Input(shape=series.shape))
+    model.add(layers.Conv1D(8, 3))
+    model.add(layers.GlobalMaxPooling1D())
+
+
+def test_fit_on_class_names_as_labels():
+    x, y = np.zeros((6, 3), "float32"), np.array(["low", "mid", "high"] * 2)
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(3, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy")
+    model.fit(x, y, epochs=1, verbose=0)
+
+
+def test_custom_sparse_loss_squeezing_the_last_batch_of_one():
+    def loss(y_true, y_pred):
+        labels = tf.cast(tf.squeeze(y_true), tf.int32)  # meant axis=-1
+        return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=y_pred)
+
+    x, y = np.zeros((9, 4), "float32"), np.zeros((9, 1), "int32")  # batches of 4, 4 and 1
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(3)])
+    model.compile("adam", loss)
+    model.fit(x, y, batch_size=4, epochs=1, verbose=0)
+
+
+def test_segmentation_with_flattened_pixel_weights():
+    images, masks = np.zeros((4, 6, 6, 1), "float32"), np.zeros((4, 6, 6, 1), "float32")
+    model = keras.Sequential([keras.Input((6, 6, 1)), layers.Conv2D(1, 3, padding="same", activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy")
+    model.fit(images, masks, sample_weight=np.ones((4, 36), "float32"), epochs=1, verbose=0)
+
+
+def test_class_weight_with_a_label_per_step():
+    if not getattr(keras, "__version__", "2").startswith("3"):  # tf_keras has no __version__
+        pytest.skip("tf_keras reads labels per step as one-hot and weights them without an error")
+    x, y = np.zeros((4, 6, 2), "float32"), np.zeros((4, 6), "int32")
+    model = keras.Sequential([keras.Input((6, 2)), layers.LSTM(4, return_sequences=True), layers.Dense(3)])
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(x, y, class_weight={0: 1.0, 1: 2.0, 2: 2.0}, epochs=1, verbose=0)
+
+
+def test_fit_on_a_generator_of_crops_too_small_for_the_convolutions():
+    def crops():
+        while True:
+            yield np.zeros((2, 5, 5, 3), "float32"), np.zeros((2, 1), "float32")
+
+    inputs = keras.Input((None, None, 3))
+    features = layers.MaxPooling2D(2)(layers.Conv2D(4, 3)(inputs))
+    features = layers.Conv2D(4, 3)(features)
+    model = keras.Model(inputs, layers.Dense(1)(layers.GlobalMaxPooling2D()(features)))
+    model.compile("adam", "mse")
+    model.fit(crops(), steps_per_epoch=1, epochs=1, verbose=0)
