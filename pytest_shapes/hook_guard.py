@@ -14,6 +14,9 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
+from pytest_shapes.keys import STATE_KEY
 from pytest_shapes.safe_text import terminal_safe
 
 
@@ -46,3 +49,17 @@ def crash_line(hook_name: str, crash: BaseException) -> str:
         lines = ["<unprintable>"]
     detail = f"{type(crash).__name__}: {lines[0][:200]}" if lines else type(crash).__name__
     return terminal_safe(f"a {hook_name} hook raised {detail}{where}; pytest-shapes used its built-in one instead")
+
+
+class HookCrashCheck:
+    """Fails the teardown of a test that passed although a shape hook crashed during it (a failure
+    shows the crash itself). Registered only once some conftest or plugin implements a shape hook:
+    the built-ins never crash into this list."""
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_teardown(self, item: pytest.Item) -> Any:
+        result = yield
+        state = item.stash.get(STATE_KEY, None)
+        if state is not None and state.hook_crashes:
+            pytest.fail("\n".join(state.hook_crashes), pytrace=False)  # a broken hook never passes silently
+        return result

@@ -24,6 +24,7 @@ MARKER_DOC = (
 BUILTIN_PLUGIN = "shapes-builtins"
 SESSION_PLUGIN = "shapes-session"
 NO_CALL_PLUGIN = "shapes-no-call"
+HOOK_CRASH_PLUGIN = "shapes-hook-crashes"  # registered once a conftest or plugin implements a shape hook
 REPORT_ATTR = "pytest_shapes"  # plain data on TestReport; xdist serialises report.__dict__
 JUNIT_PROPERTIES = ("shape_diagnosis_kind", "shape_diagnosis")
 

@@ -117,25 +117,22 @@ class SessionHooks:
             self._session.start_attempt(item)
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_teardown(self, item: pytest.Item) -> Generator[None, Any, Any]:
-        try:
-            result = yield
-            state = item.stash.get(STATE_KEY, None)
-            if state is not None and state.hook_crashes:  # the test did not fail (a failure shows them)
-                pytest.fail("\n".join(state.hook_crashes), pytrace=False)  # a broken hook never passes silently
-            return result
-        finally:  # the attempt's reports are made: its records go (a session of 3,000 tests keeps none)
-            RUNNING.stop()
-            if self._session is not None:
-                self._session.end_attempt(item)
-
-    @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[Any]) -> Generator[None, Any, Any]:
         report = yield
-        # work only for a failure (in any phase), or a call phase that used the fixture
-        if not (report.failed or (call.when == "call" and STATE_KEY in item.stash)):
+        try:
+            # work only for a failure (in any phase), or a call phase that used the fixture
+            if report.failed or (call.when == "call" and STATE_KEY in item.stash):
+                report = self.session.annotate(report, item, call)
             return report
-        return self.session.annotate(report, item, call)
+        finally:
+            if call.when == "teardown":  # the attempt's reports are made: its records go (3,000 tests keep none)
+                RUNNING.stop()
+                if self._session is not None:
+                    self._session.end_attempt(item)
+
+    def pytest_plugin_registered(self) -> None:
+        if self._session is not None:  # a plugin registered mid-session may implement a shape hook
+            self._session.plugins_changed()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         # aggregated here, where an xdist controller sees its workers' reports, so -n N agrees with serial

@@ -18,8 +18,8 @@ from pytest_shapes.adapters import shape_of as builtin_shape_of
 from pytest_shapes.adapters.models import expected_input as declared_input
 from pytest_shapes.contracts import contract_for
 from pytest_shapes.fixture import new_shapes
-from pytest_shapes.hook_guard import GuardedHook
-from pytest_shapes.keys import BUILTIN_PLUGIN, JUNIT_PROPERTIES, REPORT_ATTR, RUNNING, STATE_KEY
+from pytest_shapes.hook_guard import GuardedHook, HookCrashCheck
+from pytest_shapes.keys import BUILTIN_PLUGIN, HOOK_CRASH_PLUGIN, JUNIT_PROPERTIES, REPORT_ATTR, RUNNING, STATE_KEY
 from pytest_shapes.report.outputs import JsonFile, SummaryLine
 from pytest_shapes.report.payload import payload_of
 
@@ -36,6 +36,10 @@ class ShapesSession:
         self.json = JsonFile(report_path)
         self.outputs = (self.summary, self.json)  # each finished test goes to every one
         self._builtin_plugin = config.pluginmanager.get_plugin(BUILTIN_PLUGIN)
+        self._builtin_only: dict[str, bool] = {}  # per shape hook: no conftest or plugin implements it
+
+    def plugins_changed(self) -> None:
+        self._builtin_only.clear()
 
     # -- per-test state ---------------------------------------------------
 
@@ -71,11 +75,16 @@ class ShapesSession:
         """The built-in, called directly, unless a conftest or plugin implements hook `name` for this
         test (the hooks of its conftests: one in a/ never sees a test in b/); then the hook, guarded
         so that its bugs never decide the test's outcome."""
-        if self._only_builtin(getattr(self.config.hook, name)):  # no implementation anywhere
+        builtin_only = self._builtin_only.get(name)
+        if builtin_only is None:
+            builtin_only = self._builtin_only[name] = self._only_builtin(getattr(self.config.hook, name))
+        if builtin_only:  # no implementation anywhere
             return builtin
         hook = getattr(hooks(), name)
         if self._only_builtin(hook):
             return builtin
+        if not self.config.pluginmanager.has_plugin(HOOK_CRASH_PLUGIN):
+            self.config.pluginmanager.register(HookCrashCheck(), HOOK_CRASH_PLUGIN)
         return GuardedHook(name, lambda value: hook(**{argument: value}), builtin, crashes)
 
     def _only_builtin(self, hook: Any) -> bool:

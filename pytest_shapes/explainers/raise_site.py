@@ -5,7 +5,8 @@ shape (3, 4)")` is the user's message, whatever it says. The facts are the error
 (TensorFlow's own error classes) and its innermost traceback entry. Keras and TensorFlow
 filter their own frames out of tracebacks, so an error they raised may end in a user frame;
 that frame is then suspended in a call (the filtered callee raised), not in a `raise`
-statement of its own.
+statement of its own, and their `error_handler` frame, which re-raised it, stays in the
+traceback. An error with no framework frame at all came from another library the user called.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ def raised_by_framework(error: BaseException) -> bool:
     code = last.tb_frame.f_code
     if in_framework(code.co_filename):
         return True
+    if not any(in_framework(entry.tb_frame.f_code.co_filename) for entry in entries):
+        # no framework frame at all: user code called another library (NumPy's `array.reshape`, in C or
+        # Python) directly. The framework's filtered tracebacks keep its error_handler frame.
+        return False
     return not _raises_in_frame(code.co_code, last.tb_lasti)
 
 

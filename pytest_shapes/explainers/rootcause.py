@@ -15,6 +15,7 @@ from pytest_shapes.diagnosis import Diagnosis
 from pytest_shapes.explainers.batches import BATCHED_METHODS, KERAS_DEFAULT_BATCH, batches, declared_batch, hard_coded
 from pytest_shapes.explainers.context import ExplainContext, is_keras_model
 from pytest_shapes.explainers.declared import declared_wrong
+from pytest_shapes.explainers.messages import parse_shape
 from pytest_shapes.spec import Spec, format_dims, format_shape
 from pytest_shapes.trace import attach_trace
 
@@ -39,6 +40,7 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
     # cause itself: the shape such an array shows is not the data's
     if model is not None and actual is not None and not (symptom is not None and symptom.kind == "dtype-mismatch"):
         declared = context.expected_input
+        found = None
         if declared is not None:
             method = f".{context.entry}()" if context.entry and context.entry not in ("__call__", "call") else ""
             found = _unbatched_dataset(declared, actual, context, f"input of {model_label(model)}{method}")
@@ -48,6 +50,8 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
                 diagnosis.hint = wrong_order_hint(declared, actual) or diagnosis.hint
             elif symptom is not None and symptom.kind in _DOWNSTREAM_KINDS:
                 diagnosis = _variable_length_data(declared, actual, context, model) or symptom
+        if found is None and symptom is not None:
+            diagnosis = _squeezed_batch_of_one(symptom, actual, context) or diagnosis
     if diagnosis is None:
         return None
     if model is not None and actual is not None and is_keras_model(model) and not diagnosis.trace:
@@ -60,6 +64,33 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
 
 # symptoms a layer deep in the model shows when the data fits the model's Input only as far as is known
 _DOWNSTREAM_KINDS = ("matmul-incompatible", "broadcast-incompatible", "size-mismatch", "reshape-size")
+
+
+def _squeezed_batch_of_one(symptom: Diagnosis, actual: Any, context: ExplainContext) -> Diagnosis | None:
+    """A batch of one that fits the model, yet a layer inside got it without its batch axis: every
+    size-1 axis went, the batch's too (a tf.squeeze without axis). Batches of other sizes work."""
+    if symptom.kind not in ("missing-batch-axis", "rank-mismatch") or not isinstance(actual, tuple):
+        return None
+    if len(actual) < 2 or actual[0] != 1 or not all(isinstance(dim, int) for dim in actual):
+        return None
+    squeezed = tuple(dim for dim in actual if dim != 1)
+    shown = symptom.actual or ""
+    received = parse_shape(shown) if not shown.startswith("rank") else None
+    rank = int(shown.split()[-1]) if shown.startswith("rank ") and shown.split()[-1].isdigit() else None
+    if not (received == squeezed or (received is None and rank == len(squeezed))):
+        return None
+    method = f".{context.entry}()" if context.entry and context.entry not in ("__call__", "call") else ""
+    return Diagnosis(
+        "batch-dependent",
+        f"{model_label(context.model)}{method} got a batch of one {format_shape(actual)}, but a layer inside got "
+        f"{format_shape(squeezed)}: every size-1 axis was dropped, the batch axis too",
+        hint="a tf.squeeze (or np.squeeze) without axis drops a batch of one's batch axis: name the axis, "
+        "tf.squeeze(x, axis=-1); batches of other sizes keep it",
+        expected=format_shape(actual),
+        actual=format_shape(squeezed),
+        axis=0,
+        layer=symptom.layer,
+    )
 
 
 def _variable_length_data(declared: Any, actual: Any, context: ExplainContext, model: Any) -> Diagnosis | None:

@@ -439,7 +439,27 @@ ROWS = (
 
 def refine(symptom: Diagnosis, message: Message, context: Any) -> Diagnosis:
     symptom.layer = _output_layer(context.model)
-    return symptom
+    return _reproduces_its_input(symptom, context) or symptom
+
+
+def _reproduces_its_input(symptom: Diagnosis, context: Any) -> Diagnosis | None:
+    """fit(x, x): the labels are the data itself (an autoencoder), so an output of another size is the
+    model's fault, not the labels'."""
+    labels, data = context.labels_shape, context.input_shapes
+    if symptom.kind != "target-mismatch" or not labels or labels != data or context.argument("y") is None:
+        return None
+    predictions = parse_shape(symptom.expected or "")
+    if len(predictions) != len(labels) or tuple(predictions[1:]) == tuple(labels[1:]):
+        return None
+    return Diagnosis(
+        "size-mismatch",
+        f"the model is trained to give back its input {format_shape(labels)}, but it outputs "
+        f"{format_shape((labels[0], *predictions[1:]))}",
+        hint=symptom.hint,  # made for these shapes: a decoder's padding, a RepeatVector's steps ...
+        expected=format_shape(labels),
+        actual=format_shape((labels[0], *predictions[1:])),
+        layer=symptom.layer,
+    )
 
 
 def explain_targets(

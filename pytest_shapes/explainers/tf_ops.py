@@ -145,7 +145,8 @@ def one_axis_short(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis | None:
 
     Evidence only: each of the shorter's axes equals the longer's at its place (an unknown size
     proves nothing, and at least one known size must agree), and there is one such place; a
-    size-1 axis put back there then broadcasts. The batch axis (0) is never the missing one.
+    size-1 axis put back there then broadcasts. The batch axis (0) is never the missing one, and both
+    batch sizes must be known and equal.
     """
     if abs(len(a) - len(b)) != 1 or not all(isinstance(dim, int) or dim is None for dim in (*a, *b)):
         return None
@@ -154,6 +155,10 @@ def one_axis_short(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis | None:
     if len(places) != 1:
         return None
     index = places[0]
+    if short[0] is None or long[0] is None or short[0] != long[0]:
+        # broadcasting aligns trailing axes: (12, 8) against (None, 16, 8) is 12 positions for 16, unless the
+        # known batch sizes say that the shorter one's first axis is the batch
+        return None
     fixed = (*short[:index], 1, *short[index:])
     code = "x[..., None]" if index == len(short) else f"tf.expand_dims(x, axis={index})"
     return Diagnosis(
@@ -891,7 +896,7 @@ def _einsum_rank(match: re.Match[str], message: Message, context: Any) -> Diagno
 def _einsum(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     want, axis, shape, got = match.group(1), match.group(2), parse_shape(match.group(3)), match.group(4)
     # inside an attention layer the summed letter is the key length: the key and value lengths differ
-    in_attention = _ATTENTION.search(message.layer or "") or context.raised_in(_ATTENTION)
+    in_attention = _KERAS_ATTENTION.fullmatch(message.layer or "") or context.raised_in(_ATTENTION_CODE)
     summed = None if in_attention else _summed_letter(context, shape, int(axis))
     if summed is not None:  # a letter the output drops is summed over: the inner sizes of a product
         equation, letter = summed
@@ -917,7 +922,11 @@ def _einsum(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     )
 
 
-_ATTENTION = re.compile(r"(?i)attention")
+# Keras' own attention layers (a user's layer named "BilinearAttention" is not one): class or default name
+_KERAS_ATTENTION = re.compile(
+    r"(?:MultiHead|GroupedQuery|Additive)?Attention|(?:multi_head_|additive_)?attention(?:_\d+)?"
+)
+_ATTENTION_CODE = re.compile(r"layers[/\\]attention[/\\]")
 
 
 def _summed_letter(context: Any, shape: tuple[Any, ...], axis: int) -> tuple[str, str] | None:

@@ -797,3 +797,35 @@ def test_user_config_that_is_not_json():
     import json
 
     json.loads("{'input_shape': (28, 28, 1)}")
+
+
+def test_numpy_reshape_of_the_data_before_keras():
+    # NumPy's own error in the user's preprocessing (a C method, no Python frame): not TensorFlow's
+    images = np.zeros((4, 32, 32), "float32")
+    images.reshape(len(images), 28 * 28)
+
+
+def test_numpy_broadcast_in_the_users_own_arithmetic():
+    np.zeros((4, 32)) + np.zeros((4, 16))
+
+
+class NoisyScale(layers.Layer):
+    def __init__(self, low, high, **kwargs):
+        super().__init__(**kwargs)
+        self.low, self.high = low, high
+
+    def call(self, x):
+        return x * tf.random.uniform((), minval=self.low, maxval=self.high, dtype=tf.int32)
+
+
+def test_layer_random_range_given_upside_down():
+    NoisyScale(5, 2)(tf.zeros((2, 3), tf.int32))
+
+
+class ClassIds(layers.Layer):
+    def call(self, ids):
+        return tf.one_hot(ids, depth=tf.constant(-3))
+
+
+def test_layer_one_hot_with_a_negative_depth():
+    ClassIds()(tf.constant([0, 1]))

@@ -580,11 +580,6 @@ def test_dataset_batch_rank_mismatch_fit():
     m.fit(ds, verbose=0, epochs=1)
 
 
-def test_numpy_assert_shape():
-    # numpy-level broadcast error as non-TF baseline
-    np.zeros((4, 32)) + np.zeros((4, 16))
-
-
 def test_dense_undefined_last_dim():
     keras.Sequential([keras.Input(shape=(None,)), layers.Dense(4)])
 
@@ -1247,3 +1242,34 @@ def test_fit_on_a_generator_of_crops_too_small_for_the_convolutions():
     model = keras.Model(inputs, layers.Dense(1)(layers.GlobalMaxPooling2D()(features)))
     model.compile("adam", "mse")
     model.fit(crops(), steps_per_epoch=1, epochs=1, verbose=0)
+
+
+def test_position_embeddings_for_another_sequence_length():
+    tokens = keras.Input((16,), dtype="int32")
+    positions = layers.Embedding(10, 8)(tf.range(10))  # built for 10 positions, the texts have 16
+    layers.Embedding(50, 8)(tokens) + positions
+
+
+class LastStepRegressor(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.head = layers.Dense(1)
+
+    def call(self, windows):
+        return self.head(tf.squeeze(windows))  # meant axis=-1: (batch, steps, 1) -> (batch, steps)
+
+
+def test_predict_one_window_with_a_model_that_squeezes():
+    model = LastStepRegressor()
+    model(np.zeros((4, 6, 1), "float32"))  # fine for 4 windows
+    model(np.zeros((1, 6, 1), "float32"))
+
+
+def test_autoencoder_whose_decoder_outputs_another_size():
+    images = np.zeros((4, 20, 20, 1), "float32")
+    inputs = keras.Input((20, 20, 1))
+    code = layers.MaxPooling2D(2)(layers.Conv2D(4, 3, activation="relu")(inputs))  # 'valid': 20 -> 18 -> 9
+    decoded = layers.Conv2D(1, 3, padding="same")(layers.UpSampling2D(2)(code))  # 9 -> 18
+    model = keras.Model(inputs, decoded)
+    model.compile("adam", "mse")
+    model.fit(images, images, epochs=1, verbose=0)
