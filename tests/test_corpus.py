@@ -675,6 +675,11 @@ SHAPE_BUGS = {
         "the model is trained to give back its input (4, 20, 20, 1), but it outputs (4, 18, 18, 1)",
         "padding='same'",
     ),
+    "test_normalization_adapted_on_the_table_with_its_label_column": (
+        "size-mismatch",
+        "layer 'normalization*' was built (or adapted) for 6 on the last axis, but got (*, 5)",
+        "feed it the 6 features it was built for",
+    ),
     "test_unbatched_dataset_of_variable_length_windows": (
         "missing-batch-axis",
         "*.fit(): the dataset yields single samples (None, 2), the model wants batches (None, 6, 2)*",

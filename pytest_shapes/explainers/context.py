@@ -284,12 +284,21 @@ def _model_call(frame: Any) -> tuple[Any, Any, str | None, dict[str, Any]] | Non
         if method == "_method_wrapper":  # TensorFlow's trackable decorator (tf_keras' Sequential.__init__)
             method = getattr(frame_locals.get("method"), "__name__", method)
         if method in _BUILDING:  # the model is being built: its arguments are layers, not data
-            return candidate, None, method, {}
+            return candidate, None, method, {"layers": _layers_given(frame_locals)}
         return candidate, _received_input(frame_locals), method, frame_locals
     return None
 
 
 _BUILDING = ("__init__", "add")  # Sequential methods that build it from layers
+
+
+def _layers_given(frame_locals: dict[str, Any]) -> list[Any]:
+    """The layers a Sequential model is being built from: `Sequential(layers)` or `add(layer)`; the one
+    that fails may not have joined `model.layers` yet."""
+    args = frame_locals.get("args")  # tf_keras: TensorFlow's trackable wrapper(self, *args)
+    given = frame_locals.get("layers", frame_locals.get("layer", args[0] if isinstance(args, tuple) and args else None))
+    found = given if isinstance(given, list | tuple) else [given]
+    return [layer for layer in found if is_keras_object(layer)]
 
 
 def _received_input(frame_locals: dict[str, Any]) -> Any:

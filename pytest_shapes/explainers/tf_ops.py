@@ -194,7 +194,9 @@ def _against_layer_state(a: tuple[Any, ...], b: tuple[Any, ...], names: set[str]
         return None
     from pytest_shapes.adapters.models import layers_called, weight_shapes
 
-    for layer in layers_called(model, names):
+    building = context.argument("layers") or []  # a Sequential being built: its failing layer has not joined yet
+    extra = [layer for layer in building if getattr(layer, "name", None) in names or type(layer).__name__ in names]
+    for layer in [*layers_called(model, names), *extra]:
         held = [_squeezed(shape) for shape in weight_shapes(layer)]
         for state, data in ((b, a), (a, b)):
             if _squeezed(state) in held and _squeezed(data) not in held and data and data[-1] != state[-1]:

@@ -1273,3 +1273,12 @@ def test_autoencoder_whose_decoder_outputs_another_size():
     model = keras.Model(inputs, decoded)
     model.compile("adam", "mse")
     model.fit(images, images, epochs=1, verbose=0)
+
+
+def test_normalization_adapted_on_the_table_with_its_label_column():
+    table = np.zeros((16, 6), "float32")  # five features and the label
+    normalizer = layers.Normalization(axis=-1)
+    normalizer.adapt(table)
+    model = keras.Sequential([keras.Input((5,)), normalizer, layers.Dense(1)])
+    model.compile("adam", "mse")
+    model.fit(table[:, :5], table[:, 5], epochs=1, verbose=0)
