@@ -65,6 +65,7 @@ class CheckedCall:
         "_model",
         "_name",
         "_output_where",
+        "_plain_type",
         "_state",
     )
     _fn: Callable[..., Any]
@@ -75,6 +76,7 @@ class CheckedCall:
     _input_where: str
     _output_where: str
     _last_passed: CallRecord | None
+    _plain_type: Any  # a type or None (Any: a `type(x) is` test must not narrow x for mypy)
 
     def __init__(self, fn: Callable[..., Any], contract: Contract, state: Shapes, name: str, model: Any):
         own = object.__setattr__  # straight into the slots, past the pass-through __setattr__ below
@@ -88,31 +90,44 @@ class CheckedCall:
         own(self, "_input_where", f"input{{path}} of {name}")
         own(self, "_output_where", f"output{{path}} of {name}")
         own(self, "_last_passed", None)  # the CallRecord of the last call that passed
+        own(self, "_plain_type", None)  # the NumPy array type, once input and output were plain arrays
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True
         state = self._state
+        last = self._last_passed
+        # The record of the last call that passed: a call with the same shapes passes too (named dims
+        # bind within one call), so a model called on same-sized batches is checked once and each
+        # such call records that same (immutable) record. For NumPy arrays under the built-in adapter
+        # that comparison is all a call costs.
+        if last is not None and state is RUNNING.state and args:
+            x = args[0]
+            if type(x) is self._plain_type and x.shape == last.input_shapes:
+                try:
+                    result = self._fn(*args, **kwargs)
+                except ShapeMismatch:
+                    raise  # a nested wrapper already diagnosed it
+                except Exception as error:
+                    diagnosis = self._explained(state, error, x, last.input_shapes)
+                    if diagnosis is None:
+                        raise  # not a shape error: untouched
+                    raise diagnosed(diagnosis, error) from error
+                if type(result) is self._plain_type and result.shape == last.output_shapes:
+                    state.calls.append(last)
+                    return result
+                return self._checked_output(state, result, x, last.input_shapes, True, None, last)
         if state is not RUNNING.state:  # made in another test (or this test's first call): record where it runs
             state = RUNNING.current(state)
         shape_of = state.shape_of
         contract = self._contract
         x = args[0] if args else _first_input(kwargs)
-        # The record of the last call that passed: a call with the same shapes passes too (named dims
-        # bind within one call), so a model called on same-sized batches is checked once and each
-        # such call records that same (immutable) record.
-        last = self._last_passed
         input_known = False  # fits as the last call's input did: its names are bound only if needed
         bindings: dict[str, Any] | None = None
         spec = contract.input
         if spec is None:
             in_shapes = shapes_of(x, shape_of)  # a CallRecord holds the actual shapes, checked or not
         else:
-            if type(spec) is not Spec:
-                in_shapes = None
-            elif shape_of is builtin_shape_of and BY_TYPE.get(type(x)) is READ_SHAPE:
-                in_shapes = x.shape  # a NumPy array: the built-in adapter's answer, without its two calls
-            else:
-                in_shapes = shape_of(x)
+            in_shapes = shape_of(x) if type(spec) is Spec else None
             input_known = last is not None and in_shapes is not None and in_shapes == last.input_shapes
             if not input_known:
                 bindings = {} if contract.needs_bindings else None
@@ -131,25 +146,42 @@ class CheckedCall:
         except ShapeMismatch:
             raise  # a nested wrapper already diagnosed it
         except Exception as error:
-            try:
-                diagnosis = state.explain(error, model=self._model, inputs=x)
-            except Exception:  # our bug must never replace the user's error
-                diagnosis = None
+            diagnosis = self._explained(state, error, x, in_shapes)
             if diagnosis is None:
                 raise  # not a shape error: untouched
-            state.record(CallRecord(self._name, in_shapes, None, "error", diagnosis))
             raise diagnosed(diagnosis, error) from error
+        return self._checked_output(state, result, x, in_shapes, input_known, bindings, last)
+
+    def _explained(self, state: Shapes, error: Exception, x: Any, in_shapes: Any) -> Diagnosis | None:
+        """The diagnosis of an error the wrapped call raised, recorded; None for errors that are not about shapes."""
+        try:
+            diagnosis = state.explain(error, model=self._model, inputs=x)
+        except Exception:  # our bug must never replace the user's error
+            diagnosis = None
+        if diagnosis is not None:
+            state.record(CallRecord(self._name, in_shapes, None, "error", diagnosis))
+        return diagnosis
+
+    def _checked_output(
+        self,
+        state: Shapes,
+        result: Any,
+        x: Any,
+        in_shapes: Any,
+        input_known: bool,
+        bindings: dict[str, Any] | None,
+        last: CallRecord | None,
+    ) -> Any:
+        """Check the call's result, record the call, return the result."""
+        __tracebackhide__ = True
+        shape_of = state.shape_of
+        contract = self._contract
         try:
             spec = contract.output
             if spec is None:
                 out_shapes = shapes_of(result, shape_of)
             else:
-                if type(spec) is not Spec:
-                    out_shapes = None
-                elif shape_of is builtin_shape_of and BY_TYPE.get(type(result)) is READ_SHAPE:
-                    out_shapes = result.shape
-                else:
-                    out_shapes = shape_of(result)
+                out_shapes = shape_of(result) if type(spec) is Spec else None
                 if last is None or out_shapes is None or out_shapes != last.output_shapes:
                     if bindings is None and contract.needs_bindings:
                         bindings = {}
@@ -164,6 +196,12 @@ class CheckedCall:
             raise
         if last is None or out_shapes != last.output_shapes:
             last = self._last_passed = CallRecord(self._name, in_shapes, out_shapes, "passed")
+            # the next call may take the fast path when input and output are NumPy arrays read by the
+            # built-in adapter and only shapes are checked (a dtype contract reads more than the shape)
+            plain = type(x) if shape_of is builtin_shape_of and BY_TYPE.get(type(x)) is READ_SHAPE else None
+            if plain is not type(result) or contract.dtype is not None or not _plain_specs(contract):
+                plain = None
+            object.__setattr__(self, "_plain_type", plain)
         state.calls.append(last)
         return result
 
@@ -214,6 +252,11 @@ class CheckedModel(CheckedCall):
 
 
 _OWN_ATTRIBUTES = frozenset(CheckedCall.__slots__) | frozenset(CheckedModel.__slots__)
+
+
+def _plain_specs(contract: Contract) -> bool:
+    """Specs that a shape tuple is matched against directly (no structure), or none."""
+    return all(spec is None or type(spec) is Spec for spec in (contract.input, contract.output))
 
 
 def _first_input(kwargs: dict[str, Any]) -> Any:

@@ -219,6 +219,56 @@ def test_a_call_repeating_the_last_passing_input_is_still_checked_on_its_output(
     assert shapes.wrapped_calls == 4
 
 
+def test_an_error_of_a_call_repeating_the_last_passing_shapes_passes_through(shapes):
+    # the repeated-shape path calls the function without re-checking its input: its errors stay untouched
+    calls = iter(["ok", "ok", "key"])
+
+    def lookup(x):
+        if next(calls) == "key":
+            raise KeyError("feature 'age'")
+        return x
+
+    wrapped = shapes.wrap(lookup, input=("batch", 8), output=("batch", 8), name="lookup")
+    batch = np.zeros((4, 8), "float32")
+
+    wrapped(batch)
+    wrapped(batch)
+    with pytest.raises(KeyError, match="age"):
+        wrapped(batch)
+
+    assert [c.outcome for c in shapes.calls] == ["passed", "passed"]
+
+
+def test_a_dtype_contract_is_checked_on_every_repeated_call(shapes):
+    results = iter(["float32", "float32", "float16"])
+    wrapped = shapes.wrap(lambda x: x.astype(next(results)), output=("batch", 8), dtype="float32", name="cast")
+    batch = np.zeros((4, 8), "float32")
+
+    wrapped(batch)
+    wrapped(batch)
+    with pytest.raises(ShapeMismatch) as dtype:
+        wrapped(batch)
+
+    assert dtype.value.diagnosis.kind == "dtype-mismatch"
+    assert [c.outcome for c in shapes.calls] == ["passed", "passed", "violated"]
+
+
+@requires_tf
+def test_a_shape_error_of_a_call_repeating_the_last_passing_shapes_is_diagnosed(shapes):
+    weights = iter([tf.zeros((8, 3)), tf.zeros((8, 3)), tf.zeros((9, 3))])
+    project = shapes.wrap(lambda x: tf.matmul(x, next(weights)).numpy(), input=("batch", 8), name="project")
+    batch = np.zeros((4, 8), "float32")
+
+    project(batch)
+    project(batch)
+    with pytest.raises(ShapeMismatch) as error:
+        project(batch)
+
+    assert error.value.diagnosis.kind == "matmul-incompatible"
+    assert isinstance(error.value.__cause__, tf.errors.InvalidArgumentError)
+    assert [c.outcome for c in shapes.calls] == ["passed", "passed", "error"]
+
+
 def test_a_call_after_a_passing_one_with_other_sizes_binds_afresh(shapes):
     same = shapes.wrap(lambda x: x, input=("batch", 8), output=("batch", 8), name="same")
 
