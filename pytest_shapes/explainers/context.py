@@ -86,6 +86,11 @@ class ExplainContext:
         """The model method the test called ('fit', 'predict', '__call__' ...), when found."""
         return self._from_frames[2]
 
+    @property
+    def building(self) -> bool:
+        """Whether the error came while the user's code built a Sequential model from layers (no data yet)."""
+        return self.entry in _BUILDING
+
     @cached_property
     def batch_size(self) -> int | None:
         """The `batch_size` given to the model method the test called (fit, predict ...), when found."""
@@ -119,7 +124,7 @@ class ExplainContext:
         Falls back to the argument shapes Keras 3 lists in its messages
         ("Arguments received by Sequential.call(): inputs=tf.Tensor(shape=(64,) ...").
         """
-        if self.entry in _BUILDING:  # no data yet: shapes in the message are a layer's, not the model's input
+        if self.building:  # no data yet: shapes in the message are a layer's, not the model's input
             return None
         shapes = shapes_of(self.inputs, self.shape_of)
         if shapes is None and self.inputs is not None and hasattr(self.inputs, "element_spec"):

@@ -95,7 +95,7 @@ def _declared_inputs(context: Any) -> list[tuple[Any, ...]]:
     declared = context.expected_input
     if isinstance(declared, Spec) and declared.rank is not None and _only_sizes(declared):
         found.append(tuple(declared.dims))
-    built = _input_being_built(context.model, context.entry)
+    built = _input_being_built(context.model) if context.building else None
     if built is not None:
         found.append(built)
     found.extend(shape for shape in context.local_inputs.values() if shape and shape[0] is None)
@@ -107,13 +107,13 @@ def _only_sizes(spec: Spec) -> bool:
     return all(dim is None or isinstance(dim, int) for dim in spec.dims)
 
 
-def _input_being_built(model: Any, entry: str | None) -> tuple[Any, ...] | None:
+def _input_being_built(model: Any) -> tuple[Any, ...] | None:
     """The `keras.Input` a Sequential model is being built from (its inputs exist only once it is built).
 
-    Keras 3 keeps the InputLayer first in `_layers`, tf_keras first among its tracked objects. Only
-    while the user's own code builds the model: one built from data made that InputLayer itself.
+    Keras 3 keeps the InputLayer first in `_layers`, tf_keras first among its tracked objects. Asked
+    only while the user's own code builds the model: one built from data made that InputLayer itself.
     """
-    if entry not in ("__init__", "add") or type(model).__name__ != "Sequential":
+    if type(model).__name__ != "Sequential":
         return None
     layers = getattr(model, "_layers", None) or getattr(model, "_self_tracked_trackables", None)
     first = layers[0] if isinstance(layers, list) and layers else None

@@ -28,6 +28,11 @@ def model_label(model: Any) -> str:
     return f"{type(model).__name__} '{name}'" if isinstance(name, str) else type(model).__name__
 
 
+def _called(context: ExplainContext) -> str:
+    """'.fit()' for the model method the test called; nothing for a plain call of the model."""
+    return f".{context.entry}()" if context.entry and context.entry not in ("__call__", "call") else ""
+
+
 def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis | None:
     """The diagnosis to report: the input-vs-model mismatch when there is one, else the symptom."""
     model = context.model
@@ -42,7 +47,7 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
         declared = context.expected_input
         found = None
         if declared is not None:
-            method = f".{context.entry}()" if context.entry and context.entry not in ("__call__", "call") else ""
+            method = _called(context)
             found = _unbatched_dataset(declared, actual, context, f"input of {model_label(model)}{method}")
             found = found or find_mismatch(declared, actual, f"input{{path}} of {model_label(model)}{method}")
             if found is not None:
@@ -79,10 +84,9 @@ def _squeezed_batch_of_one(symptom: Diagnosis, actual: Any, context: ExplainCont
     rank = int(shown.split()[-1]) if shown.startswith("rank ") and shown.split()[-1].isdigit() else None
     if not (received == squeezed or (received is None and rank == len(squeezed))):
         return None
-    method = f".{context.entry}()" if context.entry and context.entry not in ("__call__", "call") else ""
     return Diagnosis(
         "batch-dependent",
-        f"{model_label(context.model)}{method} got a batch of one {format_shape(actual)}, but a layer inside got "
+        f"{model_label(context.model)}{_called(context)} got a batch of one {format_shape(actual)}, but a layer inside got "
         f"{format_shape(squeezed)}: every size-1 axis was dropped, the batch axis too",
         hint="a tf.squeeze (or np.squeeze) without axis drops a batch of one's batch axis: name the axis, "
         "tf.squeeze(x, axis=-1); batches of other sizes keep it",

@@ -350,11 +350,12 @@ def _last_batch(have: int, want: int, context: Any) -> Diagnosis | None:
 
 def _batch_in_target(have: int, want: int, context: Any) -> Diagnosis | None:
     """tf.reshape(x, (8, 196)) of a batch of 5: the target fixes the batch size, the rest fits."""
-    tensors = [context.shape_of(value) for value in context.op_arguments[:1]]
-    targets = [value for value in context.op_arguments[1:2] if isinstance(value, tuple | list)]
-    if not tensors or not targets or not isinstance(tensors[0], tuple) or len(tensors[0]) < 2:
+    arguments = context.op_arguments  # tf.reshape(tensor, shape)
+    if len(arguments) < 2 or not isinstance(arguments[1], tuple | list):
         return None
-    source, target = tensors[0], tuple(targets[0])
+    source, target = context.shape_of(arguments[0]), tuple(arguments[1])
+    if not isinstance(source, tuple) or len(source) < 2:
+        return None
     if not all(isinstance(dim, int) and not isinstance(dim, bool) and dim > 0 for dim in (*source, *target)):
         return None
     if len(target) < 2 or target[0] == source[0] or _product(source) != have or _product(target) != want:
