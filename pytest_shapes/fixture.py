@@ -8,12 +8,14 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from pytest_shapes import adapters
+from pytest_shapes.adapters.datasets import element_of
 from pytest_shapes.adapters.models import expected_input as declared_input
 from pytest_shapes.checker import check, shapes_of
 from pytest_shapes.diagnosis import CallRecord, Diagnosis, ShapeMismatch
 from pytest_shapes.explainers import diagnosing
 from pytest_shapes.explainers.context import is_keras_object
 from pytest_shapes.marker import MarkerContract, dtype_name
+from pytest_shapes.pipeline import as_pipeline_fix
 from pytest_shapes.spec import model_declared, parse
 from pytest_shapes.wrap import CHECKED_METHODS, CheckedCall, CheckedModel, Contract
 
@@ -79,11 +81,15 @@ class Shapes:
     def check(self, value: Any, spec: Any, *, name: str | None = None) -> None:
         """Assert that `value` (or a structure of values) fits `spec`.
 
-        Named dims bind across all `check` calls of this test.
+        Named dims bind across all `check` calls of this test. A `tf.data.Dataset` is checked
+        through its `element_spec`, never iterated.
         """
         __tracebackhide__ = True
         label = name or "value"
         parsed = parse(spec)
+        element = element_of(value)
+        if element is not None:
+            value, label = element, f"elements{{path}} of {name or 'the dataset'}"
         # one check binds at a time: a size bound in one thread is seen by the others
         with self._bindings_lock:
             # bind into a copy: a failed check (caught by pytest.raises) must not leave
@@ -93,7 +99,10 @@ class Shapes:
                 shapes = check(parsed, value, label, bindings, self.shape_of)
             except ShapeMismatch as mismatch:
                 self._checks += 1
-                self.record(CallRecord(label, None, shapes_of(value, self.shape_of), "violated", mismatch.diagnosis))
+                diagnosis = as_pipeline_fix(mismatch.diagnosis) if element is not None else mismatch.diagnosis
+                self.record(CallRecord(label, None, shapes_of(value, self.shape_of), "violated", diagnosis))
+                if element is not None:
+                    raise ShapeMismatch(diagnosis) from None
                 raise
             self._check_bindings = bindings
             self._checks += 1

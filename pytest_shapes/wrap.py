@@ -11,6 +11,7 @@ from pytest_shapes.checker import check, check_dtype, shapes_of
 from pytest_shapes.diagnosis import CallRecord, Diagnosis, ShapeMismatch, diagnosed
 from pytest_shapes.explainers.context import is_keras_model
 from pytest_shapes.keys import RUNNING
+from pytest_shapes.pipeline import DATA_METHODS, as_pipeline_fix, model_data
 from pytest_shapes.spec import Spec
 from pytest_shapes.trace import attach_trace
 
@@ -138,7 +139,7 @@ class CheckedCall:
                     self._violated(state, mismatch.diagnosis, shapes_of(x, shape_of), None)
                     if contract.input_raises is None:
                         raise
-                    raise diagnosed(mismatch.diagnosis, contract.input_raises()) from None
+                    raise self._broken_input(mismatch.diagnosis) from None
         if last is not None and in_shapes != last.input_shapes:
             last = None
         try:
@@ -205,6 +206,11 @@ class CheckedCall:
         state.calls.append(last)
         return result
 
+    def _broken_input(self, diagnosis: Diagnosis) -> ShapeMismatch:
+        """The error for input that breaks the contract: catchable as what the wrapped object raises for it."""
+        raises = self._contract.input_raises
+        return ShapeMismatch(diagnosis) if raises is None else diagnosed(diagnosis, raises())
+
     def _violated(self, state: Shapes, diagnosis: Diagnosis, in_shapes: Any, out_shapes: Any) -> None:
         """Record a broken contract; for a Keras model, show how each layer would see the input."""
         if in_shapes is not None and is_keras_model(self._model):
@@ -230,8 +236,49 @@ class CheckedCall:
         return f"<shapes.wrap of {self._fn!r}>"
 
 
+class CheckedData(CheckedCall):
+    """A wrapped model's `fit`/`evaluate`/...: the data is checked against the input contract once, before
+    training (a dataset through its element spec); a shape error from inside is explained."""
+
+    __slots__ = ("_method",)
+
+    def __init__(self, fn: Callable[..., Any], contract: Contract, state: Shapes, name: str, model: Any, method: str):
+        super().__init__(fn, contract, state, name, model)
+        object.__setattr__(self, "_method", method)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True
+        state = self._state if self._state is RUNNING.state else RUNNING.current(self._state)
+        spec = self._contract.input
+        in_shapes = None
+        for role, value, from_dataset in model_data(self._method, args, kwargs):
+            where = f"{role}{{path}} of {self._name}" + (", a dataset's elements" if from_dataset else "")
+            if spec is None:
+                shapes = shapes_of(value, state.shape_of)
+            else:
+                try:  # each value binds its own names: x and validation_data have their own sample counts
+                    shapes = check(spec, value, where, {}, state.shape_of)
+                except ShapeMismatch as mismatch:
+                    diagnosis = as_pipeline_fix(mismatch.diagnosis) if from_dataset else mismatch.diagnosis
+                    self._violated(state, diagnosis, shapes_of(value, state.shape_of), None)
+                    raise self._broken_input(diagnosis) from None
+            if role == "x":
+                in_shapes = shapes
+        try:
+            result = self._fn(*args, **kwargs)
+        except ShapeMismatch:
+            raise  # a nested wrapper already diagnosed it
+        except Exception as error:
+            explained = self._explained(state, error, args[0] if args else kwargs.get("x"), in_shapes)
+            if explained is None:
+                raise  # not a shape error: untouched
+            raise diagnosed(explained, error) from error
+        state.calls.append(CallRecord(self._name, in_shapes, None, "passed"))
+        return result
+
+
 class CheckedModel(CheckedCall):
-    """A wrapped Keras model or layer: `predict`/`predict_on_batch` are checked too."""
+    """A wrapped Keras model or layer: `predict`/`predict_on_batch` are checked too, and the data `fit` gets."""
 
     __slots__ = ("_methods",)
 
@@ -240,18 +287,20 @@ class CheckedModel(CheckedCall):
         self._methods: dict[str, CheckedCall] = {}
 
     def __getattr__(self, name: str) -> Any:
-        if name in CHECKED_METHODS:
+        if name in CHECKED_METHODS or name in DATA_METHODS:
             method = self._methods.get(name)
             if method is None:
-                method = CheckedCall(
-                    getattr(self._fn, name), self._contract, self._state, f"{self._name}.{name}()", self._model
-                )
+                fn, label = getattr(self._fn, name), f"{self._name}.{name}()"
+                if name in DATA_METHODS:
+                    method = CheckedData(fn, self._contract, self._state, label, self._model, name)
+                else:
+                    method = CheckedCall(fn, self._contract, self._state, label, self._model)
                 self._methods[name] = method
             return method
         return super().__getattr__(name)
 
 
-_OWN_ATTRIBUTES = frozenset(CheckedCall.__slots__) | frozenset(CheckedModel.__slots__)
+_OWN_ATTRIBUTES = frozenset(CheckedCall.__slots__) | frozenset(CheckedModel.__slots__) | {"_method"}
 
 
 def _plain_specs(contract: Contract) -> bool:

@@ -16,11 +16,9 @@ from pytest_shapes.explainers.batches import BATCHED_METHODS, KERAS_DEFAULT_BATC
 from pytest_shapes.explainers.context import ExplainContext, is_keras_model
 from pytest_shapes.explainers.declared import declared_wrong
 from pytest_shapes.explainers.messages import parse_shape
+from pytest_shapes.pipeline import DATA_METHODS
 from pytest_shapes.spec import Spec, format_dims, format_shape
 from pytest_shapes.trace import attach_trace
-
-# methods that take a whole dataset: a "missing batch axis" there is a model built for one sample
-_DATASET_METHODS = ("fit", "evaluate", "train_on_batch", "test_on_batch")
 
 
 def model_label(model: Any) -> str:
@@ -182,7 +180,7 @@ def _fixed_batch(found: Diagnosis, context: ExplainContext) -> Diagnosis | None:
 
 def _dataset_size_in_input(found: Diagnosis, context: ExplainContext) -> Diagnosis | None:
     """`Input(shape=(1000, 20))` for a (1000, 20) dataset: the model, not the data, is wrong."""
-    if found.kind != "missing-batch-axis" or context.entry not in _DATASET_METHODS:
+    if found.kind != "missing-batch-axis" or context.entry not in DATA_METHODS:
         return None
     if hasattr(context.inputs, "element_spec"):
         return None  # a dataset's element is never the whole dataset
