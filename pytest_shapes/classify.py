@@ -262,6 +262,13 @@ def _size_hint(differing: list[int], expected: Shape, actual: Shape, role: str) 
             f"np.repeat(x, {want}, axis=-1)  # {format_shape(actual)} -> {format_shape(fixed)}; "
             "or build the model for 1 channel"
         )
+    if differing == [last] and len(expected) == 4 and (got, want) in ((3, 1), (4, 1)):
+        return (
+            f"color images ({got} channels) for a grayscale model: load them as grayscale "
+            "(image_dataset_from_directory(..., color_mode='grayscale'), load_img(..., color_mode='grayscale')) "
+            f"or convert them: tf.image.rgb_to_grayscale(x[..., :3])  # {format_shape(actual)} -> "
+            f"{format_shape((*actual[:-1], 1))}; or build the model for {got} channels"
+        )
     if differing == [last]:
         return (
             f"the last axis (features/channels) has {got} where {want} are expected: "

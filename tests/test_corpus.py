@@ -731,6 +731,64 @@ SHAPE_BUGS = {
         "a layer's initial value * does not fit its weight of shape (20, 4)",
         "layers.Embedding(rows, dim)",
     ),
+    # data pipelines: the facts of the dataset, PyDataset or generator, and the fix in the pipeline
+    "test_validation_dataset_left_unbatched": (
+        "missing-batch-axis",
+        "*.fit(): the validation dataset yields single samples (6,), the model wants batches (None, 6)*",
+        "validation_data = validation_data.batch(32)",
+    ),
+    "test_py_dataset_yields_each_batch_features_first": (
+        "axis-order",
+        "*.fit(): got (6, 8) with 8 labels: the samples run along axis 1*",
+        "in the PyDataset's __getitem__: x.T  # (6, 8) -> (8, 6)",
+    ),
+    "test_dataset_of_inputs_without_the_labels": (
+        "structure-mismatch",
+        "fit() got a dataset of inputs alone, but the model was compiled with a loss, which needs labels",
+        "tf.data.Dataset.zip((inputs, labels))",
+    ),
+    "test_label_dict_keyed_by_column_not_by_output_name": (
+        "structure-mismatch",
+        "the labels are a dict with keys ['alarm_flag', 'load_kw'], the model's outputs are named *",
+        "key the labels by the model's output names",
+    ),
+    "test_dataset_from_tensors_holds_every_sample_in_one_element": (
+        "extra-axis",
+        "*.fit(): expected (None, 6), got (None, 24, 6)*",
+        "from_tensor_slices((x, y)) instead of from_tensors((x, y))",
+    ),
+    "test_stateful_rnn_on_a_dataset_whose_last_batch_is_smaller": (
+        "batch-dependent",
+        "the model's Input fixes the batch size 4; the dataset's .batch() splits 10 samples into batches of 4, "
+        "and the last has 2 (10 % 4)",
+        "dataset.batch(4, drop_remainder=True)",
+    ),
+    "test_map_reshapes_each_batch_to_the_configured_batch_size": (
+        "batch-dependent",
+        "reshape (128 elements where the target wants 320): the target shape hard-codes the batch size 5; "
+        "the last batch of the dataset has 2 samples (12 % 5)",
+        "tf.reshape(x, (-1, ...))",
+    ),
+    "test_batched_frames_for_a_model_of_clips": (
+        "missing-axis",
+        "*.fit(): expected (None, 3, 8, 8, 1), got (None, 8, 8, 1) (axis 1 of size 3 is missing)",
+        "each sample must be (3, 8, 8, 1)",
+    ),
+    "test_color_images_in_a_dataset_for_a_grayscale_model": (
+        "size-mismatch",
+        "*.fit(): expected (None, 12, 12, 1), got (None, 12, 12, 3)*",
+        "color_mode='grayscale'",
+    ),
+    "test_generator_of_images_without_the_channel_axis": (
+        "missing-axis",
+        "input of layer 'conv2d*': expected rank >= 4, got (None, 10, 10)*",
+        "x[..., None]  # (None, 10, 10) -> (None, 10, 10, 1)",
+    ),
+    "test_recall_metric_given_class_ids_for_class_scores": (
+        "target-mismatch",
+        "metric: labels (24,) are class ids, the predictions (None, 5) class scores*",
+        "keras.utils.to_categorical(y, 5)",
+    ),
 }
 
 

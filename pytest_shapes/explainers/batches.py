@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from pytest_shapes.adapters.datasets import batching
 from pytest_shapes.diagnosis import Diagnosis
 
 BATCHED_METHODS = ("fit", "evaluate", "predict")
@@ -22,11 +23,22 @@ class Batches(NamedTuple):
 
 
 def batches(context: Any) -> Batches | None:
-    """How the method the test called batched its array data, when the last batch is smaller than the others."""
-    samples = _samples(context)
-    if context.entry not in BATCHED_METHODS or samples is None or hasattr(context.inputs, "element_spec"):
-        return None  # a dataset's batches are its own
-    size = context.batch_size or KERAS_DEFAULT_BATCH
+    """How the data of the method the test called was batched, when the last batch is smaller than the others.
+
+    Keras batches arrays by `batch_size`; a dataset batches itself (its `.batch()`, read from the dataset).
+    """
+    if context.entry not in BATCHED_METHODS:
+        return None
+    samples: int | None
+    if context.dataset is not None:
+        found = batching(context.dataset)
+        if found is None or found.drop_remainder:
+            return None
+        samples, size = found.elements, found.size
+    else:
+        samples, size = _samples(context), context.batch_size or KERAS_DEFAULT_BATCH
+    if samples is None:
+        return None
     last = samples % size
     return Batches(samples, size, last) if last and samples > size else None
 
@@ -41,23 +53,31 @@ def _samples(context: Any) -> int | None:
 def hard_coded(what: str, found: Batches, context: Any) -> Diagnosis:
     """The last batch met a batch size baked into `what`; a model whose Input fixes it says so itself."""
     entry = context.entry
+    from_dataset = context.dataset is not None
+    splits = "the dataset's .batch() splits" if from_dataset else f"{entry}() splits"
     if declared_batch(context) == found.size:
         return Diagnosis(
             "batch-dependent",
-            f"the model's Input fixes the batch size {found.size}; {entry}() splits {found.samples} samples into "
+            f"the model's Input fixes the batch size {found.size}; {splits} {found.samples} samples into "
             f"batches of {found.size}, and the last has {found.last} ({found.samples} % {found.size})",
-            hint=f"give it a multiple of {found.size} samples: n = len(x) // {found.size} * {found.size}; "
-            "x, y = x[:n], y[:n] (a stateful RNN needs its fixed batch); or build the model without a fixed batch size",
+            hint=(
+                f"drop the smaller last batch: dataset.batch({found.size}, drop_remainder=True)"
+                if from_dataset
+                else f"give it a multiple of {found.size} samples: n = len(x) // {found.size} * {found.size}; "
+                "x, y = x[:n], y[:n]"
+            )
+            + " (a stateful RNN needs its fixed batch); or build the model without a fixed batch size",
             expected=f"batch {found.size}",
             actual=f"batch {found.last}",
             axis=0,
         )
     return Diagnosis(
         "batch-dependent",
-        f"{what} hard-codes the batch size {found.size}; the last batch of {entry}() has {found.last} samples "
-        f"({found.samples} % {found.size})",
+        f"{what} hard-codes the batch size {found.size}; the last batch of "
+        f"{'the dataset' if from_dataset else entry + '()'} has {found.last} samples ({found.samples} % {found.size})",
         hint="let the batch axis follow the data: tf.reshape(x, (-1, ...)) or tf.shape(x)[0] instead of a "
-        "fixed size, layers.Reshape / layers.Flatten (they keep the batch axis); or drop the smaller last batch",
+        "fixed size, layers.Reshape / layers.Flatten (they keep the batch axis); or drop the smaller last batch"
+        + (f": dataset.batch({found.size}, drop_remainder=True)" if from_dataset else ""),
         expected=f"batch {found.size}",
         actual=f"batch {found.last}",
         axis=0,

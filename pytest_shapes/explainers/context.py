@@ -103,10 +103,19 @@ class ExplainContext:
 
     @cached_property
     def labels_shape(self) -> tuple[Any, ...] | None:
-        """The shape of the `y` given to fit/evaluate/train_on_batch, when it is one array."""
+        """The shape of the `y` given to fit/evaluate/train_on_batch (or of a PyDataset's first batch), when it is one array."""
         y = self.argument("y")
+        if y is None and isinstance(self.first_batch, tuple) and len(self.first_batch) in (2, 3):
+            y = self.first_batch[1]
         shape = self.shape_of(y) if y is not None else None
         return shape if isinstance(shape, tuple) else None
+
+    @cached_property
+    def first_batch(self) -> Any:
+        """The first batch of a `keras.utils.PyDataset` / `Sequence` given as the data, or None."""
+        from pytest_shapes.adapters.datasets import first_batch
+
+        return first_batch(self.inputs) if self.inputs is not None else None
 
     @property
     def model(self) -> Any:
@@ -117,17 +126,28 @@ class ExplainContext:
         return self._inputs if self._inputs is not None else self._from_frames[1]
 
     @cached_property
+    def dataset(self) -> Any:
+        """The `tf.data.Dataset` given as the data (fit(dataset) ...), or None."""
+        from pytest_shapes.adapters.datasets import element_of
+
+        return self.inputs if element_of(self.inputs) is not None else None
+
+    @cached_property
     def input_shapes(self) -> Any:
         """The shape of the input (or a list/dict of shapes), or None.
 
-        For a `tf.data.Dataset` the shapes its elements declare (`element_spec`, never iterated).
-        Falls back to the argument shapes Keras 3 lists in its messages
+        For a PyDataset the shapes of its first batch; for a `tf.data.Dataset` the shapes its
+        elements declare (`element_spec`, never iterated). Falls back to the argument shapes Keras 3 lists in its messages
         ("Arguments received by Sequential.call(): inputs=tf.Tensor(shape=(64,) ...").
         """
         if self.building:  # no data yet: shapes in the message are a layer's, not the model's input
             return None
         shapes = shapes_of(self.inputs, self.shape_of)
-        if shapes is None and self.inputs is not None and hasattr(self.inputs, "element_spec"):
+        if shapes is None and self.first_batch is not None:  # fit(py_dataset): what each step gets
+            from pytest_shapes.adapters.datasets import model_part
+
+            shapes = shapes_of(model_part(self.first_batch), self.shape_of)
+        if shapes is None and self.dataset is not None:
             from pytest_shapes.adapters.datasets import input_shapes  # fit(dataset): what each batch holds
 
             shapes = input_shapes(self.inputs)

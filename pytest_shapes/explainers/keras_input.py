@@ -73,7 +73,18 @@ def _rank(message: Message, want: int, relation: str, actual: tuple[Any, ...], c
     if variant and relation == "" and not concrete:
         return _located(_wrong_pooling(where, expected_text, actual, variant), layer)
     diagnosis = compare((None,) * want, actual, where, expected_text=expected_text)
-    return _symbolic_hint(_located(diagnosis, layer))
+    return _symbolic_hint(_located(diagnosis, layer), context)
+
+
+def _takes_the_data(layer: str | None, model: Any) -> bool:
+    """Whether `layer` is the first layer of a Sequential model (what it gets is the data)."""
+    if layer is None or type(model).__name__ != "Sequential":
+        return False
+    try:
+        first = model.layers[0]
+    except Exception:  # no layers yet, or a model that cannot list them
+        return False
+    return getattr(first, "name", None) == layer
 
 
 _IMAGE_LAYER = re.compile(r"(?i)conv_?[23]d|pool|depthwise|separable|up_?sampling|cropping|zero_?padding|conv_?lstm")
@@ -127,7 +138,7 @@ def _sample_count(context: Any, received: tuple[Any, ...]) -> tuple[Any, ...] | 
     the data's batches one rank short got samples that each lack an axis, never one sample without
     its batch axis.
     """
-    if context.entry not in _WITH_LABELS or hasattr(context.inputs, "element_spec"):
+    if context.entry not in _WITH_LABELS or context.dataset is not None:
         return None
     data, labels = context.input_shapes, context.labels_shape
     if not isinstance(data, tuple) or len(data) < 2 or not labels or not isinstance(data[0], int):
@@ -205,7 +216,7 @@ def _axis(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
 def _shape_pair(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     layer, where = _where(message)
     diagnosis = compare(parse_shape(match.group(1)), parse_shape(match.group(2)), where)
-    return _symbolic_hint(_located(diagnosis, layer))
+    return _symbolic_hint(_located(diagnosis, layer), context)
 
 
 def _stateful_batch(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
@@ -283,9 +294,15 @@ def _located(diagnosis: Diagnosis, layer: str | None) -> Diagnosis:
     return diagnosis
 
 
-def _symbolic_hint(diagnosis: Diagnosis) -> Diagnosis:
-    """A shape with a None batch comes from the model graph, not the data: fix the model."""
+def _symbolic_hint(diagnosis: Diagnosis, context: Any) -> Diagnosis:
+    """A shape with a None batch comes from the model graph, not the data: fix the model.
+
+    Unless the failing layer is the first of a Sequential model: it gets the data itself (batched by
+    fit, a generator or a dataset, hence the None), and the data lacks the axis.
+    """
     if diagnosis.kind == "missing-axis" and "(None," in (diagnosis.actual or ""):
+        if not context.building and context.inputs is not None and _takes_the_data(diagnosis.layer, context.model):
+            return diagnosis
         received = diagnosis.actual or ""
         where = f"the layer before '{diagnosis.layer}'" if diagnosis.layer else "the model"
         diagnosis.hint = (

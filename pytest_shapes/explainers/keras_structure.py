@@ -116,6 +116,76 @@ def _structure(hint: str) -> Any:
 _DICT_KEY = r"'([^']+)': "
 
 
+def _label_keys(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """Labels given as a dict whose keys are not the model's output names: Keras pairs them up by name.
+
+    Keras 3 then converts the unmatched keys themselves to tensors ("Expected float32, but got
+    kind_output of type 'str'"), tf_keras compares flattened structures of different lengths:
+    only the facts (the keys, the output names) say it is the label dict.
+    """
+    keys = _label_dict_keys(context)
+    names = getattr(context.model, "output_names", None)
+    if keys is None or not isinstance(names, list | tuple) or not names or set(keys) == set(names):
+        return None
+    return Diagnosis(
+        "structure-mismatch",
+        f"the labels are a dict with keys {sorted(keys)}, the model's outputs are named {list(names)}",
+        hint="key the labels by the model's output names (the output layers' names): "
+        + "{"
+        + ", ".join(f"{name!r}: ..." for name in names)
+        + "}",
+        expected=str(list(names)),
+        actual=str(sorted(keys)),
+    )
+
+
+def _no_labels(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """fit/evaluate given inputs alone for a model compiled with a loss: the labels are missing from the data.
+
+    Keras 3 then converts the missing labels (None) to a tensor, tf_keras says "Target data is missing".
+    """
+    from pytest_shapes.adapters.datasets import element_of
+    from pytest_shapes.pipeline import DATA_METHODS
+
+    if context.entry not in DATA_METHODS or context.argument("y") is not None:
+        return None
+    if context.dataset is not None:
+        element = element_of(context.dataset)
+        if isinstance(element, tuple) and len(element) >= 2:
+            return None  # (x, y) pairs: the labels are there
+        given = "a dataset of inputs alone"
+        hint = (
+            "make the dataset yield (x, y) pairs: tf.data.Dataset.from_tensor_slices((x, y)), "
+            "tf.data.Dataset.zip((inputs, labels)), or dataset.map(lambda example: (example['x'], example['y']))"
+        )
+    elif context.first_batch is not None:
+        if isinstance(context.first_batch, tuple) and len(context.first_batch) >= 2:
+            return None
+        given, hint = "a PyDataset whose batches hold inputs alone", "return (x, y) from the PyDataset's __getitem__"
+    elif context.argument("x") is not None or context.inputs is not None:
+        given, hint = "inputs without labels", f"pass the labels: model.{context.entry}(x, y)"
+    else:
+        return None
+    return Diagnosis(
+        "structure-mismatch",
+        f"{context.entry}() got {given}, but the model was compiled with a loss, which needs labels",
+        hint=hint,
+        expected="(x, y)",
+        actual="x alone",
+    )
+
+
+def _label_dict_keys(context: Any) -> list[str] | None:
+    """The keys of the labels given to fit/evaluate as a dict, or as a dict inside a dataset's (x, y) elements."""
+    from pytest_shapes.adapters.datasets import element_of
+
+    labels = context.argument("y")
+    if labels is None:
+        element = element_of(context.inputs)
+        labels = element[1] if isinstance(element, tuple) and len(element) in (2, 3) else None
+    return [str(key) for key in labels] if isinstance(labels, dict) else None
+
+
 def _inputs_structure(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     """Keras 3 flattens the data and the model's inputs and compares their structures."""
     expected, received = match.group(1).strip(), match.group(2).strip()
@@ -241,6 +311,9 @@ ROWS = (
         r"Valid mode output names: (\[[^\]]*\])",
         _structure("key the loss/metric dict (and the label dict) by the model's output names (the layers' names)"),
     ),
+    row(r"^None values not supported|Target data is missing\. Your model was compiled with", _no_labels),
+    row(r"Expected \w+, but got \w+ of type 'str'", _label_keys),  # Keras 3: a label key made a tensor
+    row(r"The two structures don't have the same (?:sequence length|nested structure)", _label_keys),  # tf_keras
     row(
         r"y_true and y_pred have different structures",
         _structure(

@@ -8,8 +8,10 @@ are within reach, compare those first; either way add the layer trace.
 
 from __future__ import annotations
 
+from itertools import permutations
 from typing import Any
 
+from pytest_shapes.adapters.datasets import batching, element_of, input_shapes
 from pytest_shapes.classify import find_mismatch, wrong_order_hint
 from pytest_shapes.diagnosis import Diagnosis
 from pytest_shapes.explainers.batches import BATCHED_METHODS, KERAS_DEFAULT_BATCH, batches, declared_batch, hard_coded
@@ -46,10 +48,20 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
         found = None
         if declared is not None:
             method = _called(context)
-            found = _unbatched_dataset(declared, actual, context, f"input of {model_label(model)}{method}")
+            where = f"input of {model_label(model)}{method}"
+            found = _unbatched_dataset(declared, context.dataset, actual, where, "ds")
+            if found is None and context.entry == "fit":  # the training data fits: the validation data?
+                validation = context.argument("validation_data")
+                found = _unbatched_dataset(declared, validation, input_shapes(validation), where, "validation_data")
             found = found or find_mismatch(declared, actual, f"input{{path}} of {model_label(model)}{method}")
             if found is not None:
-                diagnosis = _dataset_size_in_input(found, context) or _fixed_batch(found, context) or found
+                diagnosis = (
+                    _dataset_size_in_input(found, context)
+                    or _fixed_batch(found, context)
+                    or _batch_axis_elsewhere(found, declared, actual, context)
+                    or _whole_arrays_per_element(found, actual, context)
+                    or found
+                )
                 diagnosis.hint = wrong_order_hint(declared, actual) or diagnosis.hint
             elif symptom is not None and symptom.kind in _DOWNSTREAM_KINDS:
                 diagnosis = _variable_length_data(declared, actual, context, model) or symptom
@@ -103,7 +115,7 @@ def _variable_length_data(declared: Any, actual: Any, context: ExplainContext, m
     """
     if not isinstance(declared, Spec) or declared.rank is None or not isinstance(actual, tuple):
         return None
-    if len(actual) != declared.rank or not hasattr(context.inputs, "element_spec"):
+    if len(actual) != declared.rank or context.dataset is None:
         return None
     axes = [i for i in range(1, len(actual)) if actual[i] is None and isinstance(declared.dims[i], int)]
     if not axes:
@@ -123,14 +135,16 @@ def _variable_length_data(declared: Any, actual: Any, context: ExplainContext, m
     )
 
 
-def _unbatched_dataset(declared: Any, actual: Any, context: ExplainContext, where: str) -> Diagnosis | None:
+def _unbatched_dataset(declared: Any, dataset: Any, actual: Any, where: str, name: str) -> Diagnosis | None:
     """A dataset whose elements are single samples: the model's per-sample shape, one rank short.
 
     A batched dataset's element has the model's rank (its batch axis None or a size); an element
     that fits the model's shape without its batch axis (its unknown sizes prove nothing) is one
-    sample, so the pipeline lacks its .batch().
+    sample, so the pipeline lacks its .batch(). `name` is the dataset's name in the hint.
     """
-    if not hasattr(context.inputs, "element_spec") or not isinstance(declared, Spec) or declared.rank is None:
+    if element_of(dataset) is None or not isinstance(declared, Spec) or declared.rank is None:
+        return None
+    if batching(dataset) is not None:  # batched: its elements lack an axis of a sample instead
         return None
     if not isinstance(actual, tuple) or len(actual) != declared.rank - 1:
         return None
@@ -139,18 +153,68 @@ def _unbatched_dataset(declared: Any, actual: Any, context: ExplainContext, wher
     if not all(got is None or got == want for want, got in pairs) or not any(got == want for want, got in pairs):
         return None
     varying = None in actual
+    dataset_name = "the validation dataset" if name == "validation_data" else "the dataset"
     return Diagnosis(
         "missing-batch-axis",
-        f"{where}: the dataset yields single samples {format_shape(actual)}, the model wants batches "
-        f"{format_dims(declared.dims)} (the dataset is not batched)",
-        hint="batch the dataset: ds = ds.batch(32)"
-        + (" (ds.padded_batch(32) if the elements differ in length)" if varying else "")
+        f"{where}: {dataset_name} yields single samples {format_shape(actual)}, the model wants batches "
+        f"{format_dims(declared.dims)} ({dataset_name} is not batched)",
+        hint=f"batch {dataset_name}: {name} = {name}.batch(32)"
+        + (f" ({name}.padded_batch(32) if the elements differ in length)" if varying else "")
         + "; a dataset made by a Keras utility (timeseries_dataset_from_array, image_dataset_from_directory) "
         "batches itself when given batch_size=32 instead of None",
         expected=format_dims(declared.dims),
         actual=format_shape(actual),
         axis=0,
     )
+
+
+def _batch_axis_elsewhere(found: Diagnosis, declared: Any, actual: Any, context: ExplainContext) -> Diagnosis | None:
+    """Data whose batch axis is not its first: the labels' number of samples says which axis it is.
+
+    (20, 8) for a (None, 20) model, with 8 labels: the 8 samples run along axis 1.
+    """
+    labels = context.labels_shape
+    if found.kind != "size-mismatch" or not isinstance(declared, Spec) or not isinstance(actual, tuple):
+        return None
+    if not labels or not isinstance(labels[0], int) or actual[0] == labels[0] or not 2 <= len(actual) <= 5:
+        return None
+    samples = labels[0]
+    orders = [
+        order
+        for order in permutations(range(len(actual)))
+        if actual[order[0]] == samples and declared.match(tuple(actual[i] for i in order), {})
+    ]
+    if len(orders) != 1:  # none, or more than one way: no evidence which
+        return None
+    order = orders[0]
+    moved = tuple(actual[i] for i in order)
+    code = "x.T" if len(actual) == 2 else f"np.transpose(x, {order})"
+    source = " in the PyDataset's __getitem__" if context.first_batch is not None else ""
+    return Diagnosis(
+        "axis-order",
+        f"input of {model_label(context.model)}{_called(context)}: got {format_shape(actual)} with {samples} labels: "
+        f"the samples run along axis {order[0]}, where the model wants them first {format_dims(declared.dims)}",
+        hint=f"put the batch axis first{source}: {code}  # {format_shape(actual)} -> {format_shape(moved)}",
+        expected=format_dims(declared.dims),
+        actual=format_shape(actual),
+        axis=order[0],
+    )
+
+
+def _whole_arrays_per_element(found: Diagnosis, actual: Any, context: ExplainContext) -> Diagnosis | None:
+    """A batched dataset whose every element is a whole array of samples: (None, 32, 28, 28, 1) for (None, 28, 28, 1).
+
+    `Dataset.from_tensors(x)` (or a generator yielding all of x) makes one element of x; slices make samples.
+    """
+    if found.kind != "extra-axis" or found.axis != 0 or batching(context.dataset) is None:
+        return None
+    if not isinstance(actual, tuple) or len(actual) < 2 or not isinstance(actual[1], int):
+        return None
+    found.hint = (
+        f"each element of the dataset holds {actual[1]} samples at once: make one sample per element, "
+        "tf.data.Dataset.from_tensor_slices((x, y)) instead of from_tensors((x, y)), then .batch(32)"
+    )
+    return found
 
 
 def _fixed_batch(found: Diagnosis, context: ExplainContext) -> Diagnosis | None:
@@ -161,7 +225,7 @@ def _fixed_batch(found: Diagnosis, context: ExplainContext) -> Diagnosis | None:
     fixed = declared_batch(context)
     if found.kind != "size-mismatch" or found.axis != 0 or fixed is None:
         return None
-    if context.entry not in BATCHED_METHODS or hasattr(context.inputs, "element_spec"):
+    if context.entry not in BATCHED_METHODS or context.dataset is not None:
         return None
     size = context.batch_size or KERAS_DEFAULT_BATCH
     if size != fixed:  # the model works at that one batch size only
@@ -182,7 +246,7 @@ def _dataset_size_in_input(found: Diagnosis, context: ExplainContext) -> Diagnos
     """`Input(shape=(1000, 20))` for a (1000, 20) dataset: the model, not the data, is wrong."""
     if found.kind != "missing-batch-axis" or context.entry not in DATA_METHODS:
         return None
-    if hasattr(context.inputs, "element_spec"):
+    if context.dataset is not None:
         return None  # a dataset's element is never the whole dataset
     actual = context.input_shapes
     if not isinstance(actual, tuple) or len(actual) < 2 or not isinstance(actual[0], int):

@@ -7,6 +7,7 @@ kept its spatial axes (no Flatten), or a head with the wrong number of units.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -50,16 +51,21 @@ def _in_a_loss(build: Builder) -> Builder:
 _CONFUSION_METRIC = re.compile(r"confusion_metrics|confusion_matrix_variables")
 
 
-def _class_ids_for_a_confusion_metric(message: Message, context: Any) -> Diagnosis | None:
+def _class_ids_for_a_confusion_metric(
+    message: Message, context: Any, flattened: tuple[Any, ...] = ()
+) -> Diagnosis | None:
     """Class ids given to Precision, Recall, AUC ...: they compare labels with predictions element-wise.
 
     Whatever shapes the metric reshaped them to on the way ((1, 80) against (1, 8)), the facts are
-    the labels given to fit/evaluate and the model's output.
+    the labels given to fit/evaluate and the model's output. Where Keras filtered the metric's frames
+    out of the traceback, the `flattened` operands say it: one label per sample against one score
+    per sample and class.
     """
-    if not (_CONFUSION_METRIC.search(message.text) or context.raised_in(_CONFUSION_METRIC)):
-        return None
     labels, output = context.labels_shape, _output_shape(context.model)
     if labels is None or output is None or not _are_class_ids((None, *labels[1:]), output):
+        return None
+    in_metric = _CONFUSION_METRIC.search(message.text) or context.raised_in(_CONFUSION_METRIC)
+    if not in_metric and sorted(flattened) != sorted([(1, math.prod(labels)), (1, math.prod(labels) * output[-1])]):
         return None
     classes = output[-1]
     return Diagnosis(
@@ -72,6 +78,11 @@ def _class_ids_for_a_confusion_metric(message: Message, context: Any) -> Diagnos
         expected=format_shape(output),
         actual=format_shape(labels),
     )
+
+
+def _in_a_confusion_metric(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    flattened = (parse_shape(match.group(1)), parse_shape(match.group(2)))
+    return _class_ids_for_a_confusion_metric(message, context, flattened)  # else the rows for any graph node
 
 
 def _loss_node(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
@@ -407,6 +418,11 @@ ROWS = (
     ),
     row(rf"logits and labels must be broadcastable: logits_size=({S}) labels_size=({S})", _pair("pl", False)),
     row(rf"`logits` and `labels` must have the same shape, received \(({S}) vs ({S})\)", _pair("pl", False)),
+    # a confusion metric's element-wise op in a graph (LogicalAnd of flattened labels and predictions)
+    row(
+        rf"Dimensions must be equal, but are \d+ and \d+ for '\{{\{{node LogicalAnd\}}\}}[^']*' with input shapes: ({S}), ({S})",
+        _in_a_confusion_metric,
+    ),
     # a loss or metric node in a graph: Keras 3 Sub(labels, predictions), Keras 2 SquaredDifference(predictions, labels)
     row(
         rf"Dimensions must be equal, but are \d+ and \d+ for '{{{{node [^']*(?:{LOSS_NAMES})[^']*}}}}.*?\((\S+), (\S+)\)' with input shapes: ({S}), ({S})",
@@ -439,7 +455,13 @@ ROWS = (
 
 def refine(symptom: Diagnosis, message: Message, context: Any) -> Diagnosis:
     symptom.layer = _output_layer(context.model)
-    return _reproduces_its_input(symptom, context) or symptom
+    diagnosis = _reproduces_its_input(symptom, context) or symptom
+    if diagnosis.kind == "target-mismatch" and context.argument("y") is None and context.dataset is not None:
+        diagnosis.hint += (
+            "; the labels come from the dataset: make them so where it is built (on the arrays before "
+            "from_tensor_slices, or with the tf.* equivalent in dataset.map(lambda x, y: (x, ...)))"
+        )
+    return diagnosis
 
 
 def _reproduces_its_input(symptom: Diagnosis, context: Any) -> Diagnosis | None:

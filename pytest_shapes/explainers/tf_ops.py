@@ -283,6 +283,12 @@ def _broadcast_pair(match: re.Match[str], message: Message, context: Any) -> Dia
     return elementwise(a, b, message, context)
 
 
+def _merge_pair(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    """A Keras merge layer (Add, Multiply ...) compares its inputs' shapes without their batch axis."""
+    a, b = _shapes(match, 1, 2)
+    return elementwise((None, *a), (None, *b), message, context)
+
+
 # -- reshape -------------------------------------------------------------------
 
 
@@ -1050,7 +1056,7 @@ ROWS = (
     # broadcasting
     row(rf"Incompatible shapes: ({S}) vs\. ({S})", _broadcast_pair),
     row(rf"Input shapes are: ({S}) and ({S})", _broadcast_pair),
-    row(rf"Inputs have incompatible shapes\. Received shapes ({S}) and ({S})", _broadcast_pair),
+    row(rf"Inputs have incompatible shapes\. Received shapes ({S}) and ({S})", _merge_pair),
     row(rf"operands could not be broadcast together with shapes ({S}) ({S})", _broadcast_pair),
     # reshape
     row(

@@ -1282,3 +1282,119 @@ def test_normalization_adapted_on_the_table_with_its_label_column():
     model = keras.Sequential([keras.Input((5,)), normalizer, layers.Dense(1)])
     model.compile("adam", "mse")
     model.fit(table[:, :5], table[:, 5], epochs=1, verbose=0)
+
+
+# -- data pipelines: what the dataset, PyDataset or generator gives, and the fix in the pipeline
+
+SENSORS = np.zeros((24, 6), "float32")
+TARGETS = np.zeros((24, 1), "float32")
+
+
+def regressor(n_in=6):
+    model = keras.Sequential([keras.Input((n_in,)), layers.Dense(1)])
+    model.compile("adam", "mse")
+    return model
+
+
+def test_validation_dataset_left_unbatched():
+    train = tf.data.Dataset.from_tensor_slices((SENSORS, TARGETS)).shuffle(24).batch(6)
+    validation = tf.data.Dataset.from_tensor_slices((SENSORS[:6], TARGETS[:6]))  # .batch() forgotten
+    regressor().fit(train, validation_data=validation, epochs=1, verbose=0)
+
+
+class ColumnsFirst(getattr(keras.utils, "PyDataset", None) or keras.utils.Sequence):
+    """Each batch stacked column by column: (features, batch) instead of (batch, features)."""
+
+    def __len__(self):
+        return 3
+
+    def __getitem__(self, index):
+        rows = SENSORS[index * 8 : (index + 1) * 8]
+        return np.asarray(rows).T, TARGETS[index * 8 : (index + 1) * 8]
+
+
+def test_py_dataset_yields_each_batch_features_first():
+    regressor().fit(ColumnsFirst(), epochs=1, verbose=0)
+
+
+def test_dataset_of_inputs_without_the_labels():
+    inputs = tf.data.Dataset.from_tensor_slices(SENSORS).batch(6)  # the targets were never zipped in
+    regressor().fit(inputs, epochs=1, verbose=0)
+
+
+def test_label_dict_keyed_by_column_not_by_output_name():
+    features = keras.Input((6,))
+    hidden = layers.Dense(4, activation="relu")(features)
+    outputs = {"load": layers.Dense(1, name="load")(hidden), "alarm": layers.Dense(1, name="alarm")(hidden)}
+    model = keras.Model(features, outputs)
+    model.compile("adam", loss={"load": "mse", "alarm": "mse"})
+    model.fit(SENSORS, {"load_kw": TARGETS, "alarm_flag": TARGETS}, epochs=1, verbose=0)
+
+
+def test_dataset_from_tensors_holds_every_sample_in_one_element():
+    dataset = tf.data.Dataset.from_tensors((SENSORS, TARGETS)).batch(4)  # meant from_tensor_slices
+    regressor().fit(dataset, epochs=1, verbose=0)
+
+
+def test_stateful_rnn_on_a_dataset_whose_last_batch_is_smaller():
+    sequences = np.zeros((10, 5, 3), "float32")
+    model = keras.Sequential([keras.Input((5, 3), batch_size=4), layers.LSTM(4, stateful=True), layers.Dense(1)])
+    model.compile("adam", "mse")
+    dataset = tf.data.Dataset.from_tensor_slices((sequences, np.zeros((10, 1), "float32"))).batch(4)
+    model.fit(dataset, epochs=1, verbose=0)
+
+
+def test_map_reshapes_each_batch_to_the_configured_batch_size():
+    batch = 5
+    flat = np.zeros((12, 64), "float32")
+    dataset = (
+        tf.data.Dataset.from_tensor_slices((flat, np.zeros(12, "int32")))
+        .batch(batch)
+        .map(lambda pixels, label: (tf.reshape(pixels, (batch, 8, 8, 1)), label))
+    )
+    model = keras.Sequential([keras.Input((8, 8, 1)), layers.Conv2D(2, 3), layers.Flatten(), layers.Dense(3)])
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(dataset, epochs=1, verbose=0)
+
+
+def test_batched_frames_for_a_model_of_clips():
+    frames = np.zeros((12, 8, 8, 1), "float32")
+    dataset = tf.data.Dataset.from_tensor_slices((frames, np.zeros(12, "int32"))).batch(3)
+    model = keras.Sequential(
+        [
+            keras.Input((3, 8, 8, 1)),  # clips of 3 frames
+            layers.TimeDistributed(layers.Conv2D(2, 3)),
+            layers.GlobalAveragePooling3D(),
+            layers.Dense(2),
+        ]
+    )
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(dataset, epochs=1, verbose=0)
+
+
+def test_color_images_in_a_dataset_for_a_grayscale_model():
+    photos = np.zeros((6, 12, 12, 3), "float32")
+    dataset = tf.data.Dataset.from_tensor_slices((photos, np.zeros(6, "int32"))).batch(2)
+    model = keras.Sequential([keras.Input((12, 12, 1)), layers.Conv2D(2, 3), layers.Flatten(), layers.Dense(2)])
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(dataset, epochs=1, verbose=0)
+
+
+def test_generator_of_images_without_the_channel_axis():
+    def batches():
+        while True:
+            yield np.zeros((4, 10, 10), "float32"), np.zeros(4, "int32")
+
+    dataset = tf.data.Dataset.from_generator(
+        batches,
+        output_signature=(tf.TensorSpec((None, 10, 10), tf.float32), tf.TensorSpec((None,), tf.int32)),
+    )
+    model = keras.Sequential([layers.Conv2D(2, 3), layers.Flatten(), layers.Dense(2)])  # no Input: built from data
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(dataset, steps_per_epoch=2, epochs=1, verbose=0)
+
+
+def test_recall_metric_given_class_ids_for_class_scores():
+    model = keras.Sequential([keras.Input((6,)), layers.Dense(5, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=[keras.metrics.Recall()])
+    model.fit(SENSORS, np.zeros(24, "int32"), epochs=1, verbose=0)
