@@ -18,7 +18,7 @@ from pytest_shapes.explainers.batches import BATCHED_METHODS, KERAS_DEFAULT_BATC
 from pytest_shapes.explainers.context import ExplainContext, is_keras_model
 from pytest_shapes.explainers.declared import declared_wrong
 from pytest_shapes.explainers.messages import parse_shape
-from pytest_shapes.pipeline import DATA_METHODS
+from pytest_shapes.pipeline import DATA_METHODS, as_pipeline_fix
 from pytest_shapes.spec import Spec, format_dims, format_shape
 from pytest_shapes.trace import attach_trace
 
@@ -62,6 +62,8 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
                     or _whole_arrays_per_element(found, actual, context)
                     or found
                 )
+                if diagnosis is found and context.dataset is not None and found.kind != "missing-batch-axis":
+                    as_pipeline_fix(found)  # the data comes from the dataset: the fix goes where it is made
                 diagnosis.hint = wrong_order_hint(declared, actual) or diagnosis.hint
             elif symptom is not None and symptom.kind in _DOWNSTREAM_KINDS:
                 diagnosis = _variable_length_data(declared, actual, context, model) or symptom
