@@ -60,13 +60,13 @@ class CheckedCall:
     __slots__ = (
         "__wrapped__",
         "_contract",
+        "_fast",
         "_fn",
         "_input_where",
         "_last_passed",
         "_model",
         "_name",
         "_output_where",
-        "_plain_type",
         "_state",
     )
     _fn: Callable[..., Any]
@@ -77,7 +77,9 @@ class CheckedCall:
     _input_where: str
     _output_where: str
     _last_passed: CallRecord | None
-    _plain_type: Any  # a type or None (Any: a `type(x) is` test must not narrow x for mypy)
+    # (state, NumPy array type, fn, last passing record) once input and output were plain arrays
+    # (the type is Any: a `type(x) is` test must not narrow x for mypy)
+    _fast: tuple[Shapes, Any, Callable[..., Any], CallRecord] | None
 
     def __init__(self, fn: Callable[..., Any], contract: Contract, state: Shapes, name: str, model: Any):
         own = object.__setattr__  # straight into the slots, past the pass-through __setattr__ below
@@ -91,32 +93,35 @@ class CheckedCall:
         own(self, "_input_where", f"input{{path}} of {name}")
         own(self, "_output_where", f"output{{path}} of {name}")
         own(self, "_last_passed", None)  # the CallRecord of the last call that passed
-        own(self, "_plain_type", None)  # the NumPy array type, once input and output were plain arrays
+        own(self, "_fast", None)  # see __call__
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True
-        state = self._state
-        last = self._last_passed
         # The record of the last call that passed: a call with the same shapes passes too (named dims
         # bind within one call), so a model called on same-sized batches is checked once and each
         # such call records that same (immutable) record. For NumPy arrays under the built-in adapter
-        # that comparison is all a call costs.
-        if last is not None and state is RUNNING.state and args:
+        # that comparison is all a call costs. One attribute read: a class with __getattr__ makes each
+        # attribute read of its instances several times slower.
+        fast = self._fast
+        if fast is not None and args:
+            own, plain, fn, record = fast
             x = args[0]
-            if type(x) is self._plain_type and x.shape == last.input_shapes:
+            if own is RUNNING.state and type(x) is plain and x.shape == record.input_shapes:
                 try:
-                    result = self._fn(*args, **kwargs)
+                    result = fn(*args, **kwargs)
                 except ShapeMismatch:
                     raise  # a nested wrapper already diagnosed it
                 except Exception as error:
-                    diagnosis = self._explained(state, error, x, last.input_shapes)
+                    diagnosis = self._explained(own, error, x, record.input_shapes)
                     if diagnosis is None:
                         raise  # not a shape error: untouched
                     raise diagnosed(diagnosis, error) from error
-                if type(result) is self._plain_type and result.shape == last.output_shapes:
-                    state.calls.append(last)
+                if type(result) is plain and result.shape == record.output_shapes:
+                    own.calls.append(record)
                     return result
-                return self._checked_output(state, result, x, last.input_shapes, True, None, last)
+                return self._checked_output(own, result, x, record.input_shapes, True, None, record)
+        state = self._state
+        last = self._last_passed
         if state is not RUNNING.state:  # made in another test (or this test's first call): record where it runs
             state = RUNNING.current(state)
         shape_of = state.shape_of
@@ -202,7 +207,8 @@ class CheckedCall:
             plain = type(x) if shape_of is builtin_shape_of and BY_TYPE.get(type(x)) is READ_SHAPE else None
             if plain is not type(result) or contract.dtype is not None or not _plain_specs(contract):
                 plain = None
-            object.__setattr__(self, "_plain_type", plain)
+            fast = (state, plain, self._fn, last) if plain is not None and state is self._state else None
+            object.__setattr__(self, "_fast", fast)
         state.calls.append(last)
         return result
 
