@@ -1,6 +1,8 @@
-"""What a `tf.data.Dataset` (or anything with an `element_spec`) yields, without iterating it.
+"""What the data given to a Keras model yields, without consuming it.
 
-Read from `element_spec` only: never imports TensorFlow, never touches the data.
+A `tf.data.Dataset` (or anything with an `element_spec`) is read from its `element_spec` and its
+chain of datasets, never iterated; a `keras.utils.PyDataset` or `Sequence` from its first batch (an
+index, as Keras itself reads it); a generator not at all. Never imports TensorFlow.
 """
 
 from __future__ import annotations

@@ -22,11 +22,19 @@ S = SHAPE_PATTERN
 
 def _generator_shape(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     actual, declared = parse_shape(match.group(1)), parse_shape(match.group(2))
-    diagnosis = compare(declared, actual, "element yielded by the generator of Dataset.from_generator")
+    where = "element yielded by the generator of Dataset.from_generator"
+    diagnosis = compare(declared, actual, where)
+    # a declared leading None is a batch axis (the generator was meant to yield batches); a leading 1
+    # is an axis of each sample: a label 3 where (1,) is declared lacks that axis
+    batches = bool(declared) and declared[0] is None and len(declared) == len(actual) + 1
+    if diagnosis.kind == "missing-batch-axis" and declared[:1] == (1,):
+        diagnosis.kind = "missing-axis"
+        diagnosis.message = f"{where}: expected {format_shape(declared)}, got {format_shape(actual)} (axis 0 missing)"
+        diagnosis.axis = 0
     diagnosis.hint = (
         f"the generator yields {format_shape(actual)} but its output_signature declares {format_shape(declared)}: "
         "make the generator yield the declared shape, or fix the tf.TensorSpec in output_signature"
-        + ("; yield one sample at a time and batch the dataset: .batch(32)" if len(declared) == len(actual) + 1 else "")
+        + ("; yield one sample at a time and batch the dataset: .batch(32)" if batches else "")
     )
     return diagnosis
 

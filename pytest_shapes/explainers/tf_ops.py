@@ -618,7 +618,9 @@ def _concat(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
 def concat_shapes(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
     shown = f"{format_shape(a)} and {format_shape(b)}"
     short, long = (a, b) if len(a) < len(b) else (b, a)
-    if len(long) == len(short) + 1 and len(short) >= 2 and _same_known(short, long[:-1]):
+    # a vector of one value per sample, (16,) with (16, 2), only when the known batch sizes say so
+    batch_known = len(short) >= 2 or (bool(short) and short[0] is not None and short[0] == long[0])
+    if len(long) == len(short) + 1 and batch_known and _same_known(short, long[:-1]):
         # (None, 10, 8) with (None, 10): a per-step feature without its own feature axis
         fixed = format_shape((*short, 1))
         return Diagnosis(
@@ -1126,6 +1128,7 @@ ROWS = (
     row(
         rf"ConcatOp ?: Dimension \d+ in both shapes must be equal: shape\[0\] = ({S}) vs\. shape\[1\] = ({S})", _concat
     ),
+    row(rf"ConcatOp ?: Ranks of all input tensors should match: shape\[0\] = ({S}) vs\. shape\[\d+\] = ({S})", _concat),
     row(rf"Shapes of all inputs must match: values\[0\]\.shape = ({S}) != values\[1\]\.shape = ({S})", _concat),
     row(r"requires inputs with matching shapes except for the concat(?:enation)? axis\..*", _concat),
 )
