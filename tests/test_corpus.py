@@ -789,6 +789,16 @@ SHAPE_BUGS = {
         "metric: labels (24,) are class ids, the predictions (None, 5) class scores*",
         "keras.utils.to_categorical(y, 5)",
     ),
+    "test_concat_a_per_sample_value_without_its_feature_axis": (
+        "missing-axis",
+        "concatenating (8, 3) and (8,): (8,) lacks the last axis of (8, 3)",
+        "tf.expand_dims(x, -1)  # (8,) -> (8, 1)",
+    ),
+    "test_generator_yields_a_scalar_label_for_a_vector_signature": (
+        "missing-axis",
+        "element yielded by the generator of Dataset.from_generator: expected (1,), got () (axis 0 missing)",
+        "the generator yields () but its output_signature declares (1,)",
+    ),
 }
 
 

@@ -1398,3 +1398,22 @@ def test_recall_metric_given_class_ids_for_class_scores():
     model = keras.Sequential([keras.Input((6,)), layers.Dense(5, activation="softmax")])
     model.compile("adam", "sparse_categorical_crossentropy", metrics=[keras.metrics.Recall()])
     model.fit(SENSORS, np.zeros(24, "int32"), epochs=1, verbose=0)
+
+
+def test_concat_a_per_sample_value_without_its_feature_axis():
+    readings = tf.zeros((8, 3))
+    temperature = tf.zeros((8,))  # one value per sample
+    tf.concat([readings, temperature], axis=1)
+
+
+def test_generator_yields_a_scalar_label_for_a_vector_signature():
+    def samples():
+        for _ in range(8):
+            yield np.zeros(4, "float32"), 1.0  # the signature says each label is (1,)
+
+    dataset = tf.data.Dataset.from_generator(
+        samples, output_signature=(tf.TensorSpec((4,), tf.float32), tf.TensorSpec((1,), tf.float32))
+    ).batch(4)
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(1)])
+    model.compile("adam", "mse")
+    model.fit(dataset, epochs=1, verbose=0)
