@@ -799,6 +799,21 @@ SHAPE_BUGS = {
         "element yielded by the generator of Dataset.from_generator: expected (1,), got () (axis 0 missing)",
         "the generator yields () but its output_signature declares (1,)",
     ),
+    "test_dataset_batched_by_the_loader_and_again_before_fit": (
+        "extra-axis",
+        "*.fit(): expected (None, 8, 8, 3), got (None, None, 8, 8, 3) (axis 0 of size None is extra)",
+        "remove one .batch(...), or call .unbatch() first",
+    ),
+    "test_dataset_elements_carry_an_id_after_the_sample_weight": (
+        "structure-mismatch",
+        "Data is expected to be in format `x`, `(x,)`, `(x, y)`, or `(x, y, sample_weight)`",
+        "yield (x,), (x, y) or (x, y, sample_weight)",
+    ),
+    "test_one_hot_labels_inside_a_dataset_for_a_sparse_loss": (
+        "target-mismatch",
+        "loss/metric: labels * vs predictions * (one-hot labels given to a sparse loss that expects class ids)",
+        "the labels come from the dataset",
+    ),
 }
 
 

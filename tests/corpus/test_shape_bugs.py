@@ -1042,10 +1042,14 @@ def test_graph_reshape_into_frames_that_do_not_divide_the_clip():
     frames.get_concrete_function(tf.TensorSpec((2, 1000), tf.float32))
 
 
-def test_stateful_rnn_fit_on_samples_that_leave_a_smaller_last_batch():
+def skip_where_stateful_rnns_cannot_fit():
     version = tuple(int(part) for part in getattr(keras, "__version__", "2.0").split(".")[:2])  # tf_keras has none
     if (3, 0) <= version < (3, 13):
         pytest.skip("Keras 3.12 and older cannot fit a stateful RNN at all (OperatorNotAllowedInGraphError)")
+
+
+def test_stateful_rnn_fit_on_samples_that_leave_a_smaller_last_batch():
+    skip_where_stateful_rnns_cannot_fit()
     model = keras.Sequential([keras.Input((3, 2), batch_size=4), layers.SimpleRNN(2, stateful=True), layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
     model.fit(np.zeros((10, 3, 2), "float32"), np.zeros((10, 1), "float32"), batch_size=4, verbose=0, shuffle=False)
@@ -1337,8 +1341,9 @@ def test_dataset_from_tensors_holds_every_sample_in_one_element():
 
 
 def test_stateful_rnn_on_a_dataset_whose_last_batch_is_smaller():
+    skip_where_stateful_rnns_cannot_fit()
     sequences = np.zeros((10, 5, 3), "float32")
-    model = keras.Sequential([keras.Input((5, 3), batch_size=4), layers.LSTM(4, stateful=True), layers.Dense(1)])
+    model = keras.Sequential([keras.Input((5, 3), batch_size=4), layers.SimpleRNN(4, stateful=True), layers.Dense(1)])
     model.compile("adam", "mse")
     dataset = tf.data.Dataset.from_tensor_slices((sequences, np.zeros((10, 1), "float32"))).batch(4)
     model.fit(dataset, epochs=1, verbose=0)
@@ -1416,4 +1421,27 @@ def test_generator_yields_a_scalar_label_for_a_vector_signature():
     ).batch(4)
     model = keras.Sequential([keras.Input((4,)), layers.Dense(1)])
     model.compile("adam", "mse")
+    model.fit(dataset, epochs=1, verbose=0)
+
+
+def test_dataset_batched_by_the_loader_and_again_before_fit():
+    images = np.zeros((16, 8, 8, 3), "float32")
+    loader = tf.data.Dataset.from_tensor_slices((images, np.zeros(16, "int32"))).batch(4)  # batches already
+    model = keras.Sequential([keras.Input((8, 8, 3)), layers.Conv2D(2, 3), layers.Flatten(), layers.Dense(2)])
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(loader.batch(2), epochs=1, verbose=0)
+
+
+def test_dataset_elements_carry_an_id_after_the_sample_weight():
+    ids = np.arange(24)
+    weights = np.ones(24, "float32")
+    dataset = tf.data.Dataset.from_tensor_slices((SENSORS, TARGETS, weights, ids)).batch(6)
+    regressor().fit(dataset, epochs=1, verbose=0)
+
+
+def test_one_hot_labels_inside_a_dataset_for_a_sparse_loss():
+    labels = np.eye(3, dtype="float32")[np.zeros(24, "int32")]  # one-hot, (24, 3)
+    dataset = tf.data.Dataset.from_tensor_slices((SENSORS, labels)).batch(6)
+    model = keras.Sequential([keras.Input((6,)), layers.Dense(3, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy")
     model.fit(dataset, epochs=1, verbose=0)
