@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
 from harness import (
     Settings,
     budget_row,
-    clean_env,
     decide,
     info_row,
+    instruction_count,
     interleave_subprocess,
     median,
     median_error,
-    pytest_command,
     run_pytest,
     say,
     seconds,
@@ -93,23 +89,3 @@ def bench_startup(settings: Settings) -> None:
         "<= 1.03",
         on_count / off_count <= 1.03,
     )
-
-
-def instruction_count(name: str, args: list[str], cwd: Path, *, expect: str) -> int | None:
-    """Instructions one pytest run executes, counted by callgrind: steady however busy
-    the machine (hash seed fixed; run it where the bytecode caches are already written)."""
-    valgrind = shutil.which("valgrind")
-    if valgrind is None:
-        return None
-    proc = subprocess.run(
-        [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *pytest_command(args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**clean_env(), "PYTHONHASHSEED": "0"},
-    )
-    # one count per process: a plugin may fork (pytest-benchmark's CPU probe does), and that is run time too
-    counts = [int(count) for count in re.findall(r"Collected : (\d+)", proc.stderr)]
-    if proc.returncode != 0 or not counts or expect not in proc.stdout:
-        raise RuntimeError(f"{name} under callgrind: exit {proc.returncode}\n{proc.stdout[-800:]}{proc.stderr[-800:]}")
-    return sum(counts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import gc
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -49,7 +50,7 @@ class Settings:
     explain_rounds: int
 
 
-FULL = Settings(rounds=150, block_s=0.010, startup_rounds=40, suite_rounds=4, import_runs=7, explain_rounds=20)
+FULL = Settings(rounds=150, block_s=0.010, startup_rounds=40, suite_rounds=8, import_runs=7, explain_rounds=20)
 QUICK = Settings(rounds=15, block_s=0.004, startup_rounds=3, suite_rounds=1, import_runs=2, explain_rounds=4)
 
 
@@ -293,3 +294,23 @@ def print_table() -> None:
     say("|---|---|---|---|")
     for row in ROWS:
         say(f"| {row.measurement} | {row.value} | {row.budget} | {row.status} |")
+
+
+def instruction_count(name: str, args: list[str], cwd: Path, *, expect: str) -> int | None:
+    """Instructions one pytest run executes, counted by callgrind: steady however busy
+    the machine (hash seed fixed; run it where the bytecode caches are already written)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    proc = subprocess.run(
+        [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *pytest_command(args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**clean_env(), "PYTHONHASHSEED": "0"},
+    )
+    # one count per process: a plugin may fork (pytest-benchmark's CPU probe does), and that is run time too
+    counts = [int(count) for count in re.findall(r"Collected : (\d+)", proc.stderr)]
+    if proc.returncode != 0 or not counts or expect not in proc.stdout:
+        raise RuntimeError(f"{name} under callgrind: exit {proc.returncode}\n{proc.stdout[-800:]}{proc.stderr[-800:]}")
+    return sum(counts)
