@@ -137,8 +137,9 @@ class ExplainContext:
         """The shape of the input (or a list/dict of shapes), or None.
 
         For a PyDataset the shapes of its first batch; for a `tf.data.Dataset` the shapes its
-        elements declare (`element_spec`, never iterated). Falls back to the argument shapes Keras 3 lists in its messages
-        ("Arguments received by Sequential.call(): inputs=tf.Tensor(shape=(64,) ...").
+        elements declare (`element_spec`, never iterated). Falls back to the argument shapes
+        Keras 3 lists in its messages ("Arguments received by Sequential.call():
+        inputs=tf.Tensor(shape=(64,) ...").
         """
         if self.building:  # no data yet: shapes in the message are a layer's, not the model's input
             return None
@@ -150,7 +151,7 @@ class ExplainContext:
         if shapes is None and self.dataset is not None:
             from pytest_shapes.adapters.datasets import input_shapes  # fit(dataset): what each batch holds
 
-            shapes = input_shapes(self.inputs)
+            shapes = input_shapes(self.dataset)
         if shapes is None:
             shapes = next((m.received for m in map(self.message, chain(self.error)) if self._model_received(m)), None)
         return shapes

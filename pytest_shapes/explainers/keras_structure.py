@@ -181,7 +181,7 @@ def _label_dict_keys(context: Any) -> list[str] | None:
 
     labels = context.argument("y")
     if labels is None:
-        element = element_of(context.inputs)
+        element = element_of(context.dataset)
         labels = element[1] if isinstance(element, tuple) and len(element) in (2, 3) else None
     return [str(key) for key in labels] if isinstance(labels, dict) else None
 
