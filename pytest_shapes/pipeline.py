@@ -2,7 +2,8 @@
 
 A `tf.data.Dataset` stands for its elements, read from its `element_spec` (never iterated);
 arrays, tensors and structures of them are what they are. Generators and `PyDataset`s are not
-read: reading one means consuming it, and each batch is only known when it is made.
+read before training: a generator would be consumed, and a PyDataset's `__getitem__` (loading
+files, augmenting) would cost every passing `fit`; Keras checks their batches as they come.
 """
 
 from __future__ import annotations

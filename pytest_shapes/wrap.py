@@ -306,7 +306,7 @@ class CheckedModel(CheckedCall):
         return super().__getattr__(name)
 
 
-_OWN_ATTRIBUTES = frozenset(CheckedCall.__slots__) | frozenset(CheckedModel.__slots__) | {"_method"}
+_OWN_ATTRIBUTES = frozenset(name for cls in (CheckedCall, CheckedModel, CheckedData) for name in cls.__slots__)
 
 
 def _plain_specs(contract: Contract) -> bool:
