@@ -33,7 +33,10 @@ if HAVE_NUMPY:
         transpose=lambda x, perm: np.transpose(x, perm),
         reshape=lambda x, shape: np.reshape(x, tuple(int(d) for d in shape)),
         shape=lambda x: np.array(x.shape),
-        image=SimpleNamespace(resize=lambda x, size: np.zeros((*x.shape[:-3], *size, x.shape[-1]), x.dtype)),
+        image=SimpleNamespace(
+            resize=lambda x, size: np.zeros((*x.shape[:-3], *size, x.shape[-1]), x.dtype),
+            rgb_to_grayscale=lambda x: x[..., :3].mean(axis=-1, keepdims=True),
+        ),
         matmul=lambda a, b, transpose_a=False, transpose_b=False: np.matmul(
             np.swapaxes(a, -1, -2) if transpose_a else a, np.swapaxes(b, -1, -2) if transpose_b else b
         ),
@@ -121,6 +124,8 @@ def test_every_transformation_hint_makes_the_data_fit(pair, role):
         ((None, 32, 32, 3), (8, 3, 32, 32), "axis-order"),
         ((None, 16), (8, 4, 4), "rank-mismatch"),  # flattening gives the 16 features
         ((None, 32, 32, 3), (4, 32, 32, 1), "size-mismatch"),  # grayscale images for an RGB model
+        ((None, 32, 32, 1), (4, 32, 32, 3), "size-mismatch"),  # color images for a grayscale model
+        ((None, 32, 32, 1), (4, 32, 32, 4), "size-mismatch"),  # RGBA images (PNG) for a grayscale model
         ((None, 32, 32, 3), (1, 40, 40, 3), "size-mismatch"),  # another resolution
         ((None, 12), (16, 12, 50), "extra-axis"),  # one-hot tokens for an Embedding
     ],
