@@ -46,6 +46,10 @@ Benchmarks (names for ``--only``):
 - ``fit``        ``model.fit`` on a small batched ``tf.data`` dataset, raw vs
                  ``shapes.wrap(model).fit`` (its data checked through the
                  dataset's ``element_spec`` once per call): added time <= 5%.
+- ``verify``     ``shapes.verify``: its symbolic pass on a 50-layer CNN at
+                 224x224x3 <= a tenth of one forward pass at batch 8, and a
+                 default verify of the README's Dense model <= 3x two plain
+                 calls of it.
 
 Method: variants run round-robin (the starting variant rotates each round),
 each round one block of the same number of calls per variant, timed with
@@ -81,6 +85,7 @@ from budget_import import bench_import
 from budget_startup import bench_startup
 from budget_suite import bench_suite
 from budget_tffunction import bench_tffunction
+from budget_verify import bench_verify
 from budget_wrap import bench_wrap
 from budget_xdist import bench_xdist
 from harness import FULL, QUICK, ROWS, Row, Settings, load_text, print_table, say
@@ -95,6 +100,7 @@ BENCHMARKS: dict[str, Callable[[Settings], None]] = {
     "suite": bench_suite,
     "tffunction": bench_tffunction,
     "fit": bench_fit,
+    "verify": bench_verify,
 }
 
 

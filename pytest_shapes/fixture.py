@@ -14,9 +14,10 @@ from pytest_shapes.checker import check, shapes_of
 from pytest_shapes.diagnosis import CallRecord, Diagnosis, ShapeMismatch
 from pytest_shapes.explainers import diagnosing
 from pytest_shapes.explainers.context import is_keras_object
+from pytest_shapes.keys import RUNNING
 from pytest_shapes.marker import MarkerContract, dtype_name
 from pytest_shapes.pipeline import as_pipeline_fix
-from pytest_shapes.spec import model_declared, parse
+from pytest_shapes.spec import AnySpec, model_declared, parse
 from pytest_shapes.wrap import CHECKED_METHODS, CheckedCall, CheckedModel, Contract
 
 Explain = Callable[..., "Diagnosis | None"]
@@ -107,6 +108,44 @@ class Shapes:
             self._check_bindings = bindings
             self._checks += 1
             self.calls.append(CallRecord(label, None, shapes, "passed"))
+
+    def verify(
+        self,
+        model: Any,
+        *,
+        input: Any = None,
+        output: Any = None,
+        dtype: Any = None,
+        batch_sizes: Any = (1, 3),
+        name: str | None = None,
+        sizes: Any = None,
+    ) -> None:
+        """Check `model`'s contract without data: symbolically, then on zeros at each batch size.
+
+        Outputs whose shape changes with the batch size other than along the batch axis fail with
+        `batch-dependent`. `batch_sizes=()`: symbolic only. `sizes` gives named dims other than the
+        batch their size in the calls on zeros (default 32).
+        """
+        __tracebackhide__ = True
+        from pytest_shapes.verify import verify
+
+        if isinstance(model, CheckedCall):  # a wrapper: verify what it wraps, not its checks as well
+            model = model.__wrapped__
+        if not callable(model):
+            raise TypeError(f"shapes.verify() needs a model, layer or function, got {type(model).__name__}")
+        marker = self.contract
+        input_spec: AnySpec | None
+        if input is not None:
+            input_spec = parse(input)
+        elif marker is not None and marker.input is not None:
+            input_spec = marker.input
+        else:
+            declared = self._expected_input(model)
+            input_spec = model_declared(parse(declared)) if declared is not None else None
+        output_spec = parse(output) if output is not None else marker.output if marker else None
+        dtype = dtype_name(dtype) if dtype is not None else marker.dtype if marker else None
+        state = RUNNING.current(self)
+        verify(state, model, name or _name_of(model), input_spec, output_spec, dtype, batch_sizes, sizes)
 
     def diagnose(self) -> AbstractContextManager[None]:
         """Turn a TensorFlow/Keras shape error raised inside the block into a ShapeMismatch."""

@@ -69,6 +69,32 @@ def function_input(fn: Any) -> Any:
     return dims_of(getattr(signature[0], "shape", None))
 
 
+def declared_dtypes(model: Any) -> Any:
+    """The dtype names of the inputs a Keras model or `tf.function` declares, shaped like its declared
+    input (a name, a list or a dict); None where it declares none."""
+    try:
+        if type(model).__name__ in ("Function", "PolymorphicFunction") or hasattr(model, "input_signature"):
+            signature = getattr(model, "input_signature", None)
+            return _dtype_name(signature[0]) if signature else None
+        if not is_keras_model(model):
+            return None
+        struct = getattr(model, "_inputs_struct", None)
+        if not isinstance(struct, dict):
+            struct = getattr(model, "_nested_inputs", None)
+        if isinstance(struct, dict):
+            return {key: _dtype_name(value) for key, value in struct.items()}
+        names = [_dtype_name(tensor) for tensor in model.inputs]
+    except (AttributeError, ValueError, TypeError):  # not built, or no declared input
+        return None
+    return names[0] if len(names) == 1 else names
+
+
+def _dtype_name(tensor: Any) -> str | None:
+    dtype = getattr(tensor, "dtype", None)
+    name = getattr(dtype, "name", dtype)
+    return name if isinstance(name, str) else None
+
+
 def expected_input(model: Any) -> Any:
     """The input spec a Keras model/layer or a `tf.function` declares, or None."""
     if type(model).__name__ in ("Function", "PolymorphicFunction") or hasattr(model, "input_signature"):
