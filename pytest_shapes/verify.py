@@ -69,6 +69,7 @@ class Plan:
         self.sizes = sizes
         self.batch_names = _batch_names(spec)
         self.has_batch = _has_batch_axis(spec, self.batch_names)
+        self.defaulted: set[str] = set()  # the dims the calls on zeros gave DEFAULT_SIZE, for messages
 
     def inputs(self, batch: int | None, concrete: bool) -> Any:
         return self._plan(self.spec, self.dtypes, batch, concrete)
@@ -87,8 +88,11 @@ class Plan:
                 dims.append(batch)
             elif not concrete:
                 dims.append(None)  # named dims and `None` stay unknown in the symbolic pass
+            elif isinstance(dim, Named) and str(dim) in self.sizes:
+                dims.append(self.sizes[str(dim)])
             else:
-                dims.append(self.sizes.get(str(dim), DEFAULT_SIZE) if isinstance(dim, Named) else DEFAULT_SIZE)
+                self.defaulted.add(repr(dim) if isinstance(dim, Named) else f"axis {axis}")
+                dims.append(DEFAULT_SIZE)
         return TensorPlan(tuple(dims), dtypes if isinstance(dtypes, str) else "float32")
 
 
@@ -100,11 +104,16 @@ def _part(dtypes: Any, key: Any) -> Any:
 
 
 def _leaves(spec: AnySpec) -> list[Spec]:
+    return [leaf for _, leaf in _paths(spec)]
+
+
+def _paths(spec: AnySpec, path: str = "") -> list[tuple[str, Spec]]:
+    """Each Spec in a structure with its path, written as in messages ("[0]", "['image']")."""
     if isinstance(spec, Spec):
-        return [spec]
+        return [(path, spec)]
     items = spec.items
-    values = items.values() if isinstance(items, Mapping) else items
-    return [leaf for item in values for leaf in _leaves(item)]
+    pairs = items.items() if isinstance(items, Mapping) else enumerate(items)
+    return [leaf for key, item in pairs for leaf in _paths(item, f"{path}[{key!r}]")]
 
 
 def _batch_names(spec: AnySpec) -> set[str]:
@@ -117,8 +126,8 @@ def _batch_names(spec: AnySpec) -> set[str]:
 
 def _has_batch_axis(spec: AnySpec, names: set[str]) -> bool:
     return any(
-        dims and (dims[0] is None or (isinstance(dims[0], Named) and dims[0] in names))
-        for dims in (leaf.dims for leaf in _leaves(spec))
+        (leaf.dims and leaf.dims[0] is None) or any(isinstance(dim, Named) and dim in names for dim in leaf.dims)
+        for leaf in _leaves(spec)
     )
 
 
@@ -223,8 +232,8 @@ class Verifier:
                     f"{self.name} cannot be traced with an unknown batch size ({type(error).__name__}), though "
                     f"it traces {sizes}: a batch size is read at trace time",
                     hint=_TRACE_TIME_HINT,
-                    expected=format_shape(_leading_shape(symbolic)),
-                    actual=type(error).__name__,
+                    expected="any batch size",
+                    actual="known batch sizes only",
                 ),
                 symbolic,
                 error,
@@ -304,7 +313,7 @@ class Verifier:
                 expected=diagnosis.expected,
                 actual=diagnosis.actual,
             )
-        elif is_keras_model(self.fn) and seen.batch is not None:
+        elif is_keras_model(self.fn):
             attach_trace(diagnosis, self.fn, seen.inputs)
         self.fail(diagnosis, seen, None)
 
@@ -329,8 +338,10 @@ class Verifier:
         __tracebackhide__ = True
         input_names = {name for leaf in _leaves(self.plan.spec) for _, name in leaf.named}
         assert self.output_spec is not None
-        for (path, shape), spec in zip(seen.outputs, _leaves(self.output_spec), strict=False):
-            if shape is None or spec.rank != len(shape):
+        specs = dict(_paths(self.output_spec))
+        for path, shape in seen.outputs:
+            spec = specs.get(path)
+            if spec is None or shape is None or spec.rank != len(shape):
                 continue
             for index, name in spec.named:
                 size = shape[index]
@@ -362,9 +373,20 @@ class Verifier:
         error = seen.error
         assert error is not None
         diagnosis = self.explain(seen)
+        filled = ", ".join(sorted(self.plan.defaulted)) if seen.concrete else ""
         if diagnosis is None:
-            _note(error, f"raised in shapes.verify({self.name}) {seen.where}")
+            _note(
+                error,
+                f"raised in shapes.verify({self.name}) {seen.where}, on zeros"
+                if seen.concrete
+                else f"raised in shapes.verify({self.name}) tracing {seen.where}",
+            )
             raise error
+        if filled:  # sizes the user did not choose: say so, and how to choose them
+            diagnosis.message += (
+                f" (shapes.verify gave the unknown {filled} the size {DEFAULT_SIZE}: choose sizes with names "
+                "in the input spec and sizes={name: size})"
+            )
         self.fail(diagnosis, seen, error)
 
     def fail(self, diagnosis: Diagnosis, seen: Observation, error: BaseException | None) -> NoReturn:
@@ -499,11 +521,6 @@ def _at_sizes(sizes: Iterable[Any]) -> str:
     return "at batch sizes " + ", ".join(values[:-1]) + " and " + values[-1]
 
 
-def _leading_shape(seen: Observation) -> Any:
-    shapes = _plan_shapes_flat(seen.inputs)
-    return shapes[0] if shapes else None
-
-
 def _outputs_text(seen: Observation) -> str:
     return ", ".join(format_shape(shape) for _, shape in seen.outputs) or "nothing"
 
@@ -531,13 +548,6 @@ def _plan_shapes(plan: Any) -> Any:
     if isinstance(plan, Mapping):
         return {key: _plan_shapes(item) for key, item in plan.items()}
     return [_plan_shapes(item) for item in plan]
-
-
-def _plan_shapes_flat(shapes: Any) -> list[Any]:
-    if isinstance(shapes, tuple):
-        return [shapes]
-    items = shapes.values() if isinstance(shapes, Mapping) else shapes
-    return [shape for item in items for shape in _plan_shapes_flat(item)]
 
 
 class _Carrier:

@@ -27,6 +27,8 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 PROTEIN = "test_protein_classifier.py"
 IMAGE = "test_image_classifier.py"
 TWO_INPUT = "test_two_input_model.py"
+BATCH_SIZES = "test_batch_sizes.py"
+FILES = [PROTEIN, IMAGE, TWO_INPUT, BATCH_SIZES]
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,24 @@ BROKEN = [
         " but 3 here (axis 0); expected (batch, 8) with batch=4, got (3, 8)",
         "make every 'batch' the same size, or give the axes different names",
     ),
+    # -- contracts without data, at every batch size
+    Broken(
+        BATCH_SIZES,
+        "test_broken_squeeze_without_axis",
+        "[batch-dependent] output of Regressor 'regressor' is () at batch size 1 but (3,) at batch size 3:"
+        " the batch axis is lost at batch size 1",
+        "give the squeeze its axis, e.g. tf.squeeze(x, axis=-1) or keras.ops.squeeze(x, axis=-1):"
+        " without one it also drops the batch axis at batch size 1",
+    ),
+    Broken(
+        BATCH_SIZES,
+        "test_broken_batch_size_hard_coded_in_reshape",
+        "[batch-dependent] Sequential 'patch_model' runs only at batch size 32: it fails at batch sizes 1 and 3"
+        " (traced with an unknown batch size its output is (32, 2, 4): the batch size 32 is hard-coded)",
+        "use -1 for the batch axis, not 32: tf.reshape(x, (-1, ...)), or keras.layers.Reshape(per-sample shape),"
+        " which keeps the batch axis",
+        cause="*Error",
+    ),
 ]
 
 SUMMARIES = [
@@ -173,6 +193,7 @@ SUMMARIES = [
     # the error explained in `with shapes.diagnose():` is diagnosed, not a contract checked
     pytest.param(IMAGE, "shapes: 4 contracts checked, 3 violated, 2 errors diagnosed", id="image"),
     pytest.param(TWO_INPUT, "shapes: 4 contracts checked, 2 violated, 1 errors diagnosed", id="two-input"),
+    pytest.param(BATCH_SIZES, "shapes: 4 contracts checked, 2 violated, 0 errors diagnosed", id="batch-sizes"),
 ]
 
 
@@ -208,7 +229,7 @@ def example_tests(file: str) -> list[ast.FunctionDef]:
     return [node for node in module.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
 
 
-@pytest.mark.parametrize("file", [PROTEIN, IMAGE, TWO_INPUT])
+@pytest.mark.parametrize("file", FILES)
 def test_every_example_says_what_it_shows(file: str) -> None:
     tests = example_tests(file)
     for test in tests:
@@ -222,7 +243,7 @@ def test_every_example_says_what_it_shows(file: str) -> None:
 # -- a whole example file
 
 
-@pytest.mark.parametrize("file", [PROTEIN, IMAGE, TWO_INPUT])
+@pytest.mark.parametrize("file", FILES)
 def test_broken_examples_fail_and_the_others_pass(run_example, file: str) -> None:
     result = run_example(file)
 
@@ -242,7 +263,7 @@ def test_summary_counts_checks_violations_and_diagnoses(run_example, file: str, 
     result.stdout.fnmatch_lines([summary])
 
 
-@pytest.mark.parametrize("file", [PROTEIN, IMAGE, TWO_INPUT])
+@pytest.mark.parametrize("file", FILES)
 def test_tracebacks_show_no_plugin_frames(run_example, file: str) -> None:
     result = run_example(file)
 

@@ -201,6 +201,18 @@ def test_a_plain_function(shapes, sizes):
     shapes.verify(plain_mean, input=("batch", "time", 5), output=("batch", 5), batch_sizes=sizes)
 
 
+@BOTH
+def test_time_major_with_the_batch_named_second(shapes, sizes):
+    shapes.verify(lambda x: tf.transpose(x, (1, 0, 2)), input=("time", "batch", 3), output=("batch", "time", 3),
+                  batch_sizes=sizes)
+
+
+def test_dict_outputs_matched_by_key(shapes):
+    x = keras.Input((5,))
+    heads = keras.Model(x, {"p": keras.layers.Dense(2)(x), "q": keras.layers.Dense(3)(x)})
+    shapes.verify(heads, output={"q": ("batch", 3), "p": ("batch", 2)})
+
+
 def test_what_it_recorded(shapes):
     shapes.verify(sequential(), output=(None, 10))
     (call,) = shapes.calls
@@ -209,8 +221,8 @@ def test_what_it_recorded(shapes):
     )
 """
     )
-    result.assert_outcomes(passed=13)
-    result.stdout.fnmatch_lines(["shapes: 13 contracts checked, 0 violated, 0 errors diagnosed"])
+    result.assert_outcomes(passed=16)
+    result.stdout.fnmatch_lines(["shapes: 16 contracts checked, 0 violated, 0 errors diagnosed"])
 
 
 def test_a_wrong_contract_gets_its_own_kind_not_batch_dependent(run):
@@ -247,6 +259,32 @@ def test_output_fixed_where_the_input_batch_is_named(shapes):
             "[batch-dependent] output of Fixed 'fixed' is (8, 2) with an unknown batch size: axis 0 ('batch') "
             "is fixed at 8, it does not follow the input's 'batch'"
         )
+    )
+
+
+def test_sizes_it_chose_are_named_in_the_failure(run):
+    result = run(
+        MODELS
+        + """
+def deep():
+    stages = [(keras.layers.Conv2D(4, 3), keras.layers.MaxPooling2D(2)) for _ in range(5)]
+    return keras.Sequential([layer for stage in stages for layer in stage])
+
+
+def test_too_small_at_the_default_size(shapes):
+    shapes.verify(deep(), input=(None, None, None, 3))
+
+
+def test_named_and_sized(shapes):
+    shapes.verify(deep(), input=("batch", "h", "w", 3), sizes={"h": 96, "w": 96})
+"""
+    )
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*[[]spatial-too-small[]] *(shapes.verify gave the unknown axis 1, axis 2 the size 32: choose sizes "
+            "with names in the input spec and sizes={name: size})"
+        ]
     )
 
 
@@ -293,9 +331,20 @@ def test_a_non_shape_error_is_untouched(shapes):
     with pytest.raises(FileNotFoundError):
         shapes.verify(Reads(), input=(None, 4))
     assert shapes.calls == []
+
+
+def test_a_non_shape_error_at_one_size_is_untouched(shapes):
+    class NeedsTwo(keras.Model):
+        def call(self, x):
+            if x.shape[0] == 1:  # the user's own check, at a known batch size
+                raise RuntimeError("batch statistics need two samples")
+            return x
+
+    with pytest.raises(RuntimeError, match="batch statistics need two samples"):
+        shapes.verify(NeedsTwo(), input=(None, 4))
 """
     )
-    result.assert_outcomes(passed=2, failed=2)
+    result.assert_outcomes(passed=3, failed=2)
     result.stdout.fnmatch_lines(
         [
             "*SpecError: shapes.verify(Right 'right'): no input spec; give input=(None, 64) (or the marker's "
