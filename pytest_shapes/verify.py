@@ -14,7 +14,15 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from pytest_shapes.adapters.models import declared_dtypes
-from pytest_shapes.adapters.symbolic import TensorPlan, can_trace, symbolic_call, zeros_call
+from pytest_shapes.adapters.symbolic import (
+    Shaped,
+    TensorPlan,
+    can_trace,
+    plan_shapes,
+    symbolic_call,
+    verified_copy,
+    zeros_call,
+)
 from pytest_shapes.checker import check, check_dtype
 from pytest_shapes.diagnosis import CallRecord, Diagnosis, ShapeMismatch, diagnosed
 from pytest_shapes.explainers.context import is_keras_model
@@ -163,12 +171,17 @@ class Verifier:
         self.plan = plan
         self.output_spec = output_spec
         self.dtype = dtype
+        self.called = verified_copy(fn)  # what the passes call
+        self.checked = False  # the unknown-batch trace passed Keras' input checks
 
     def observe(self, batch: int | None, concrete: bool) -> Observation:
         inputs = self.plan.inputs(batch, concrete)
-        seen = Observation(batch, concrete, _plan_shapes(inputs))
+        seen = Observation(batch, concrete, plan_shapes(inputs))
         try:
-            seen.result = (zeros_call if concrete else symbolic_call)(self.fn, inputs)
+            if concrete:
+                seen.result = zeros_call(self.called, inputs)
+            else:
+                seen.result = symbolic_call(self.called, inputs, checked=self.checked)
         except ShapeMismatch:
             raise  # a nested wrapper's own diagnosis
         except Exception as error:
@@ -186,6 +199,7 @@ class Verifier:
                 "TensorFlow; give batch_sizes to call it on zeros"
             )
         symbolic = self.observe(None, False) if traced else None
+        self.checked = symbolic is not None and symbolic.error is None
         probes: list[Observation] = []
         if traced and (not batch_sizes or _inconclusive(symbolic)):
             # before any call on data: that builds an unbuilt model, and the traces would see it built
@@ -200,8 +214,8 @@ class Verifier:
         ok = [seen for seen in every if seen.error is None]
         sized_ok = [seen for seen in sized if seen.error is None]
         first = ok[0] if ok else every[0]
-        if not ok:  # the error a call on data raises is the user's own; a trace may wrap it (StagingError)
-            self.raise_error(next((seen for seen in every if seen.concrete), every[0]))
+        if not ok:
+            self.every_pass_failed(every)
         found = _inconsistent(self.name, symbolic if symbolic in ok else None, sized_ok)
         if found is not None:
             self.fail(found, first, None)  # shown by the shapes seen: no error to chain
@@ -367,12 +381,23 @@ class Verifier:
         except Exception:  # our bug must never replace the user's error
             return None
 
-    def raise_error(self, seen: Observation) -> NoReturn:
+    def every_pass_failed(self, every: list[Observation]) -> NoReturn:
+        """The first shape error diagnosed (the unknown-batch trace's shows the shapes as the model
+        declares them); else the error of a call on data, untouched: a trace may have wrapped the
+        user's own (tf_keras' StagingError)."""
+        __tracebackhide__ = True
+        for seen in every:
+            diagnosis = self.explain(seen)
+            if diagnosis is not None:
+                self.raise_error(seen, diagnosis)
+        self.raise_error(next((seen for seen in every if seen.concrete), every[0]), None)
+
+    def raise_error(self, seen: Observation, diagnosis: Diagnosis | None = None) -> NoReturn:
         """A failure the batch size does not explain: diagnosed like a wrapped call's, or untouched."""
         __tracebackhide__ = True
         error = seen.error
         assert error is not None
-        diagnosis = self.explain(seen)
+        diagnosis = diagnosis or self.explain(seen)
         filled = ", ".join(sorted(self.plan.defaulted)) if seen.concrete else ""
         if diagnosis is None:
             _note(
@@ -426,10 +451,10 @@ def _inconsistent(name: str, symbolic: Observation | None, sized: list[Observati
         a, b = sized[0], next(seen for seen in sized if len(seen.outputs) != len(sized[0].outputs))
         return Diagnosis(
             "batch-dependent",
-            f"{name} returns {len(a.outputs)} outputs {a.where} but {len(b.outputs)} {b.where}",
+            f"{name} returns {_outputs(len(a.outputs))} {a.where} but {len(b.outputs)} {b.where}",
             hint=_GENERIC_HINT,
-            expected=f"{len(a.outputs)} outputs",
-            actual=f"{len(b.outputs)} outputs",
+            expected=_outputs(len(a.outputs)),
+            actual=_outputs(len(b.outputs)),
         )
     for index in range(len(sized[0].outputs) if sized else 0):
         shapes = [(seen.batch, seen.outputs[index][1]) for seen in sized if index < len(seen.outputs)]
@@ -440,6 +465,10 @@ def _inconsistent(name: str, symbolic: Observation | None, sized: list[Observati
         if found is not None:
             return found
     return None
+
+
+def _outputs(count: int) -> str:
+    return f"{count} output" if count == 1 else f"{count} outputs"
 
 
 def _across_sizes(name: str, path: str, shapes: list[tuple[Any, tuple[Any, ...]]]) -> Diagnosis | None:
@@ -542,33 +571,17 @@ def _flat_shapes(result: Any, shape_of: Callable[[Any], Any], path: str = "") ->
     return [(path, shape_of(result))]
 
 
-def _plan_shapes(plan: Any) -> Any:
-    if isinstance(plan, TensorPlan):
-        return plan.shape
-    if isinstance(plan, Mapping):
-        return {key: _plan_shapes(item) for key, item in plan.items()}
-    return [_plan_shapes(item) for item in plan]
-
-
-class _Carrier:
-    """An input's shape where a value is expected (to bind the input's named dims, to explain errors)."""
-
-    __slots__ = ("shape",)
-
-    def __init__(self, shape: tuple[Any, ...]):
-        self.shape = shape
-
-
 def _carriers(shapes: Any) -> Any:
+    """Input shapes where values are expected (to bind the input's named dims, to explain errors)."""
     if isinstance(shapes, tuple):
-        return _Carrier(shapes)
+        return Shaped(shapes)
     if isinstance(shapes, Mapping):
         return {key: _carriers(item) for key, item in shapes.items()}
     return [_carriers(item) for item in shapes]
 
 
 def _carried_shape(value: Any) -> Any:
-    return value.shape if isinstance(value, _Carrier) else None
+    return value.shape if isinstance(value, Shaped) else None
 
 
 def _note(error: BaseException, text: str) -> None:

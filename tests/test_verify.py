@@ -333,6 +333,13 @@ def test_a_non_shape_error_is_untouched(shapes):
     assert shapes.calls == []
 
 
+def test_a_failed_verify_leaves_an_unbuilt_model_usable(shapes):
+    model = keras.Sequential([keras.layers.Conv2D(4, 3), keras.layers.Flatten(), keras.layers.Dense(2)])
+    with pytest.raises(AssertionError, match="size-mismatch"):  # a Flatten head takes no variable image size
+        shapes.verify(model, input=(None, None, None, 3))
+    assert model(np.zeros((2, 16, 16, 3), "float32")).shape == (2, 2)
+
+
 def test_a_non_shape_error_at_one_size_is_untouched(shapes):
     class NeedsTwo(keras.Model):
         def call(self, x):
@@ -344,7 +351,7 @@ def test_a_non_shape_error_at_one_size_is_untouched(shapes):
         shapes.verify(NeedsTwo(), input=(None, 4))
 """
     )
-    result.assert_outcomes(passed=3, failed=2)
+    result.assert_outcomes(passed=4, failed=2)
     result.stdout.fnmatch_lines(
         [
             "*SpecError: shapes.verify(Right 'right'): no input spec; give input=(None, 64) (or the marker's "

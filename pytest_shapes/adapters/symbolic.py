@@ -12,7 +12,8 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pytest_shapes.explainers.context import is_keras_object
+from pytest_shapes.adapters.models import keras_model_input
+from pytest_shapes.explainers.context import is_keras_model, is_keras_object
 
 
 class TensorPlan:
@@ -56,12 +57,84 @@ def can_trace(fn: Any) -> bool:
     return family_of(fn) != "python" or "tensorflow" in sys.modules
 
 
-def symbolic_call(fn: Any, plan: Any) -> Any:
-    """`fn`'s outputs on symbolic inputs shaped by `plan`: tensors that only have shapes and dtypes."""
+class Shaped:
+    """A shape where a tensor is expected: what shape inference returns as a plain shape."""
+
+    __slots__ = ("shape",)
+
+    def __init__(self, shape: Any):
+        self.shape = shape  # a tuple, or a TensorShape (of unknown rank, maybe)
+
+    def __repr__(self) -> str:
+        return f"Shaped({self.shape})"
+
+
+def verified_copy(fn: Any) -> Any:
+    """What verify calls: `fn`, or for a Sequential model not built yet a copy of it. A call builds a
+    Sequential model for the shape it gets (a symbolic one even when it fails), and Keras then refuses
+    every other shape: the user's model must stay as it was."""
+    if type(fn).__name__ != "Sequential" or getattr(fn, "built", True) or not is_keras_object(fn):
+        return fn
+    try:
+        return type(fn).from_config(fn.get_config())
+    except Exception:  # a model that cannot be rebuilt from its config: traced as it is
+        return fn
+
+
+def symbolic_call(fn: Any, plan: Any, *, checked: bool = False) -> Any:
+    """`fn`'s outputs on symbolic inputs shaped by `plan`: tensors (or Shaped) that only have shapes.
+
+    `checked`: a call with the same sizes but an unknown batch size passed Keras' input checks, so
+    legacy Keras' shape functions (which check no input) may answer for a known batch size.
+    """
+    built = _built_outputs(fn, plan)
+    if built is not None:
+        return built
     with warnings.catch_warnings():
         # Keras warns when it cannot build a layer from a failed trace: the failure itself is reported
         warnings.simplefilter("ignore", UserWarning)
+        if checked and family_of(fn) == "tf_keras" and isinstance(plan, TensorPlan):
+            inferred = _legacy_output_shape(fn, plan)
+            if inferred is not None:
+                return inferred
         return _symbolic_call(fn, plan)
+
+
+def _built_outputs(fn: Any, plan: Any) -> Any:
+    """A functional model built on exactly these input shapes inferred its outputs then: they are the
+    symbolic pass (Keras checked every layer on them when the model was made)."""
+    if not is_keras_model(fn) or plan_shapes(plan) != keras_model_input(fn):
+        return None
+    for struct in ("_outputs_struct", "_nested_outputs"):  # Keras 3 and tf_keras functional models
+        outputs = getattr(fn, struct, None)
+        if outputs is not None:
+            return outputs
+    try:
+        outputs = list(fn.outputs)  # a Keras 3 Sequential keeps its functional graph inside
+    except (AttributeError, ValueError, TypeError):
+        return None
+    return outputs[0] if len(outputs) == 1 else outputs or None
+
+
+def _legacy_output_shape(fn: Any, plan: TensorPlan) -> Any:
+    """tf_keras' `compute_output_shape` at a known batch size: each layer's own shape function, where a
+    graph-mode call costs milliseconds a layer (a layer without one traces itself, as a call would)."""
+    import tensorflow as tf
+
+    try:
+        shapes = fn.compute_output_shape(tf.TensorShape(plan.shape))
+    except NotImplementedError:  # no shape function: the call below infers it
+        return None
+    return tf.nest.map_structure(Shaped, shapes)
+
+
+def plan_shapes(plan: Any) -> Any:
+    """The shapes of a plan, as `keras_model_input` gives a model's declared ones."""
+    if isinstance(plan, TensorPlan):
+        return plan.shape
+    if isinstance(plan, Mapping):
+        return {key: plan_shapes(item) for key, item in plan.items()}
+    return [plan_shapes(item) for item in plan]
 
 
 def _symbolic_call(fn: Any, plan: Any) -> Any:
