@@ -217,7 +217,7 @@ def test_what_it_recorded(shapes):
     shapes.verify(sequential(), output=(None, 10))
     (call,) = shapes.calls
     assert (call.name, call.input_shapes, call.output_shapes, call.outcome) == (
-        "Sequential 'clf'", (None, 64), (None, 10), "passed"
+        "shapes.verify(Sequential 'clf')", (None, 64), (None, 10), "passed"
     )
 """
     )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_shapes.verify import Observation, _inconsistent
+from pytest_shapes.verify.observations import Observation
+from pytest_shapes.verify.rules import inconsistent
 
 
 def seen(batch: int | None, *shapes: tuple | None) -> Observation:
@@ -32,7 +33,7 @@ def seen(batch: int | None, *shapes: tuple | None) -> Observation:
 )
 def test_shapes_that_follow_the_batch_size_are_consistent(symbolic, sized) -> None:
     batches = (1, 3)
-    assert _inconsistent("m", seen(None, symbolic), [seen(b, s) for b, s in zip(batches, sized, strict=True)]) is None
+    assert inconsistent("m", seen(None, symbolic), [seen(b, s) for b, s in zip(batches, sized, strict=True)]) is None
 
 
 @pytest.mark.parametrize(
@@ -68,10 +69,10 @@ def test_shapes_that_follow_the_batch_size_are_consistent(symbolic, sized) -> No
 )
 def test_shapes_that_change_with_the_batch_size_are_batch_dependent(symbolic, sized, message) -> None:
     batches = (1, 3)
-    found = _inconsistent("m", seen(None, symbolic), [seen(b, s) for b, s in zip(batches, sized, strict=True)])
+    found = inconsistent("m", seen(None, symbolic), [seen(b, s) for b, s in zip(batches, sized, strict=True)])
     assert found is not None and (found.kind, found.message) == ("batch-dependent", message)
 
 
 def test_an_output_that_appears_at_one_size_only() -> None:
-    found = _inconsistent("m", None, [seen(1, (1, 2)), seen(3, (3, 2), (3, 1))])
+    found = inconsistent("m", None, [seen(1, (1, 2)), seen(3, (3, 2), (3, 1))])
     assert found is not None and found.message == "m returns 1 output at batch size 1 but 2 at batch size 3"
