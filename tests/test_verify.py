@@ -121,11 +121,17 @@ def test_batch_size_read_at_trace_time(shapes, sizes):
 @BOTH
 def test_a_tf_function(shapes, sizes):
     shapes.verify(squeeze_fn, input=(None, 1, 4), batch_sizes=sizes)
+
+
+@BOTH
+def test_the_batch_folded_into_one_row(shapes, sizes):
+    rows = keras.layers.Lambda(lambda x: tf.reshape(x, (1, -1)), name="one_row")
+    shapes.verify(rows, input=("batch", 8), output=("batch", 8), batch_sizes=sizes)
 """,
         "--junitxml=junit.xml",
         "--shapes-report=report.json",
     )
-    result.assert_outcomes(failed=10)
+    result.assert_outcomes(failed=12)
     for second in ("2", "3"):  # the symbolic pass infers at batch sizes 1 and 2, the default sizes are 1 and 3
         result.stdout.fnmatch_lines(
             shape_failure(
@@ -158,12 +164,20 @@ def test_a_tf_function(shapes, sizes):
                 f"batch size {second}: the batch axis is lost at batch size 1"
             )
         )
-    result.stdout.fnmatch_lines(["shapes: 10 contracts checked, 10 violated, 0 errors diagnosed"])
+    result.stdout.fnmatch_lines(
+        shape_failure(
+            "[batch-dependent] output of Lambda 'one_row' is (1, None) with an unknown batch size: axis 0 ('batch') "
+            "is fixed at 1, it does not follow the input's 'batch'",
+            "use -1 for the batch axis, not 1: tf.reshape(x, (-1, ...)), or keras.layers.Reshape(per-sample shape), "
+            "which keeps the batch axis; or read it at run time, tf.shape(x)[0], not x.shape[0]",
+        )
+    )
+    result.stdout.fnmatch_lines(["shapes: 12 contracts checked, 12 violated, 0 errors diagnosed"])
     report = json.loads((pytester.path / "report.json").read_text())
     kinds = {test["nodeid"].split("::")[1]: test["diagnoses"][0]["kind"] for test in report["tests"]}
-    assert set(kinds.values()) == {"batch-dependent"} and len(kinds) == 10, kinds
+    assert set(kinds.values()) == {"batch-dependent"} and len(kinds) == 12, kinds
     junit = (pytester.path / "junit.xml").read_text()
-    assert junit.count('name="shape_diagnosis_kind" value="batch-dependent"') == 10
+    assert junit.count('name="shape_diagnosis_kind" value="batch-dependent"') == 12
 
 
 def test_models_right_at_every_size_pass(run):

@@ -242,7 +242,10 @@ class Verifier:
                             f"output{path} of {self.name} is {format_shape(shape)} with an unknown "
                             f"{'batch size' if batch else repr(name)}: axis {index} ('{name}') is fixed at {size}, "
                             f"it does not follow the input's '{name}'",
-                            hint=TRACE_TIME_HINT if batch else f"derive '{name}' from the input at run time",
+                            # a constant in a reshape, or a size read while tracing: both fixes
+                            hint=f"{hard_coded(size)}; or read it at run time, tf.shape(x)[0], not x.shape[0]"
+                            if batch
+                            else f"derive '{name}' from the input at run time",
                             expected=repr(spec),
                             actual=format_shape(shape),
                             axis=index,
