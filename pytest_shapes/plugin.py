@@ -58,6 +58,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "shapes_report", "path of the JSON report of shape checks and diagnoses, relative to the ini file", default=""
     )
+    parser.addini(
+        "shapes_github_annotations",
+        "under GitHub Actions (GITHUB_ACTIONS=true), print each diagnosed failure as an ::error workflow command "
+        "at the test's line (true/false)",
+        default="true",
+    )
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -150,7 +156,10 @@ class SessionHooks:
             return (yield)
         finally:
             if self._session is not None:
-                self._session.write_summary(terminalreporter, verbose=config.getoption("verbose") > 0)
+                verbosity = config.getoption("verbose")
+                self._session.write_summary(
+                    terminalreporter, verbosity=verbosity, width=_summary_width(config, verbosity)
+                )
             if self.report_error is not None:
                 terminalreporter.write_line(self.report_error, red=True)
 
@@ -233,3 +242,12 @@ def _report_path(config: pytest.Config) -> Path | None:
     if path.is_dir():
         raise pytest.UsageError(f"{source} must name a file, but {path} is a directory")
     return path
+
+
+def _summary_width(config: pytest.Config, verbosity: int) -> int | None:
+    """The width pytest trims its short summary to: none on CI or with -vv (unless told to trim)."""
+    full = any(os.environ.get(name) for name in ("CI", "BUILD_NUMBER")) or verbosity >= 2
+    if full and not getattr(config.option, "force_short_summary", False):
+        return None
+    terminal = config.pluginmanager.get_plugin("terminalreporter")
+    return getattr(getattr(terminal, "_tw", None), "fullwidth", 80)

@@ -20,6 +20,8 @@ from pytest_shapes.contracts import contract_for
 from pytest_shapes.fixture import new_shapes
 from pytest_shapes.hook_guard import GuardedHook, HookCrashCheck
 from pytest_shapes.keys import BUILTIN_PLUGIN, HOOK_CRASH_PLUGIN, JUNIT_PROPERTIES, REPORT_ATTR, RUNNING, STATE_KEY
+from pytest_shapes.report.annotations import GithubAnnotations, annotations_wanted
+from pytest_shapes.report.html import writes_html
 from pytest_shapes.report.outputs import JsonFile, SummaryLine
 from pytest_shapes.report.payload import payload_of
 
@@ -34,7 +36,9 @@ class ShapesSession:
         self.zero_config = zero_config
         self.summary = SummaryLine()
         self.json = JsonFile(report_path)
-        self.outputs = (self.summary, self.json)  # each finished test goes to every one
+        self.annotations = GithubAnnotations(annotations_wanted(config.getini("shapes_github_annotations")))
+        self.outputs = (self.summary, self.json, self.annotations)  # each finished test goes to every one
+        self.html = writes_html(config)  # a pytest-html report is being written: diagnoses go in its rows
         self._builtin_plugin = config.pluginmanager.get_plugin(BUILTIN_PLUGIN)
         self._builtin_only: dict[str, bool] = {}  # per shape hook: no conftest or plugin implements it
 
@@ -137,6 +141,10 @@ class ShapesSession:
             from pytest_shapes.report.junit import attach
 
             attach(diagnosis, report, item)
+            if self.html:
+                from pytest_shapes.report.html import attach_html
+
+                attach_html(diagnosis, report)
         if notices:  # the failure stays the test's own; one line says which explainer misbehaved
             report.sections.append(("shapes note", "\n".join(dict.fromkeys(notices))))
         if call.when == "call" or diagnosis is not None:
@@ -168,14 +176,15 @@ class ShapesSession:
 
     def aggregate(self, report: pytest.TestReport, payload: dict[str, Any]) -> None:
         for output in self.outputs:
-            output.add(report.nodeid, _outcome(report), payload)
+            output.add(report.nodeid, _outcome(report), payload, report.location)
 
     def forget(self, nodeid: str) -> None:
         for output in self.outputs:
             output.forget(nodeid)
 
-    def write_summary(self, terminal: Any, *, verbose: bool) -> None:
-        self.summary.write(terminal, verbose=verbose)
+    def write_summary(self, terminal: Any, *, verbosity: int, width: int | None) -> None:
+        self.summary.write(terminal, verbosity=verbosity, width=width)
+        self.annotations.write(terminal)
 
     def write_json(self) -> None:
         self.json.write()

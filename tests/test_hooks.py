@@ -292,7 +292,12 @@ def test_conftest_explainer_only_explains_its_own_directory(pytester: pytest.Pyt
             "FAILED b/test_b.py::test_wrapped_call - RuntimeError: the op blew up",
         ]
     )
-    assert result.stdout.str().count("explained in a/: KeyError") == 1
+    # a/'s plain error only: in its `shape diagnosis` section and in the closing block
+    assert result.stdout.str().count("explained in a/: KeyError") == 2
+    result.stdout.fnmatch_lines(
+        ["*= shape diagnoses =*", "a/test_a.py::test_plain_error*", "*explained in a/: KeyError*"]
+    )
+    assert not any(line.startswith("b/test_b.py::test_plain_error") for line in result.outlines)
 
 
 def test_a_crashing_explainer_never_turns_an_ordinary_error_into_a_diagnosis(pytester: pytest.Pytester) -> None:

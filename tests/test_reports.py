@@ -147,7 +147,7 @@ class SuiteRun:
     def summary(self) -> list[str]:
         """The shapes summary block, separator to the final counts line (excluded)."""
         lines = self.result.outlines
-        start = next(i for i, line in enumerate(lines) if _title(line) == "shapes")
+        start = next(i for i, line in enumerate(lines) if _title(line) in ("shapes", "shape diagnoses"))
         return lines[start : len(lines) - 1]
 
 
@@ -171,7 +171,11 @@ def run_suite(pytester: pytest.Pytester, runs: dict[str, SuiteRun], workers: str
     if workers not in runs:
         pytester.makepyfile(test_user=USER_SUITE)
         junit, report = pytester.path / "junit.xml", pytester.path / "shapes.json"
-        result = pytester.runpytest(*RUN_ARGS, "-n", workers, "-v", f"--junitxml={junit}", f"--shapes-report={report}")
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("CI", "true")  # as on CI: pytest's summaries (and ours) keep whole lines
+            result = pytester.runpytest(
+                *RUN_ARGS, "-n", workers, "-v", f"--junitxml={junit}", f"--shapes-report={report}"
+            )
         runs[workers] = SuiteRun(result, junit_properties(junit), json.loads(report.read_text()))
     return runs[workers]
 
@@ -282,26 +286,27 @@ def test_summary_line_counts_contracts_violations_and_diagnosed_errors(suite: Su
     # violated: 2 of them and the marker with no call;
     # diagnosed: 4 zero-config errors, 1 in a wrapped call, 1 in a `shapes.diagnose()` block
     summary = "shapes: 5 contracts checked, 3 violated, 7 errors diagnosed"
-    suite.result.stdout.fnmatch_lines(["*short test summary info*", "FAILED *", "*= shapes =*", summary])
-    assert suite.summary == [
-        "==================================== shapes ====================================",
-        summary,
-        "[matmul-incompatible]",
-        f"  test_user.py::test_diagnose_block: {MATMUL}",
-        f"  test_user.py::test_matmul: {MATMUL}",
-        f"  test_user.py::test_reraised_from: {MATMUL}",
-        f"  test_user.py::test_wrapped_op_error: {MATMUL}",
-        "[missing-batch-axis]",
-        f"  test_user.py::test_raised_while_handling: {SINGLE_SAMPLE}",
-        f"  test_user.py::test_single_sample: {SINGLE_SAMPLE}",
-        f"  test_user.py::test_wrapped_input_violated: {SINGLE_SAMPLE}",
-        "[no-call]",
-        "  test_user.py::test_no_call: test_no_call declares @pytest.mark.expect_shape((None, 10)) "
-        "but checked no call: the test does not use the `shapes` fixture",
-        "[size-mismatch]",
-        f"  test_user.py::test_check_violated: {CHECK}",
-        f"  test_user.py::test_deep_model: {DEEP}",
+    suite.result.stdout.fnmatch_lines(["*short test summary info*", "FAILED *", "*= shape diagnoses =*", summary])
+    header, *block, counts = suite.summary
+    assert (header, counts) == ("=" * 31 + " shape diagnoses " + "=" * 32, summary)
+    # each diagnosed failure, by test id: its headline, then its hint
+    no_call = (
+        "test_no_call declares @pytest.mark.expect_shape((None, 10)) but checked no call: the test does not use "
+        "the `shapes` fixture"
+    )
+    assert block[0::2] == [
+        f"test_user.py::test_check_violated - [size-mismatch] {CHECK}",
+        f"test_user.py::test_deep_model - [size-mismatch] {DEEP}",
+        f"test_user.py::test_diagnose_block - [matmul-incompatible] {MATMUL}",
+        f"test_user.py::test_matmul - [matmul-incompatible] {MATMUL}",
+        f"test_user.py::test_no_call - [no-call] {no_call}",
+        f"test_user.py::test_raised_while_handling - [missing-batch-axis] {SINGLE_SAMPLE}",
+        f"test_user.py::test_reraised_from - [matmul-incompatible] {MATMUL}",
+        f"test_user.py::test_single_sample - [missing-batch-axis] {SINGLE_SAMPLE}",
+        f"test_user.py::test_wrapped_input_violated - [missing-batch-axis] {SINGLE_SAMPLE}",
+        f"test_user.py::test_wrapped_op_error - [matmul-incompatible] {MATMUL}",
     ]
+    assert all(line.startswith("  hint: ") and len(line) > 12 for line in block[1::2]), block
     assert re.fullmatch(r"=+ 11 failed, 2 passed in .* =+", suite.result.outlines[-1])
 
 
@@ -947,3 +952,151 @@ def test_report_path_that_is_a_directory_is_a_usage_error(pytester: pytest.Pytes
 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: --shapes-report must name a file, but */reports is a directory"])
+
+
+# -- the closing block: each diagnosed failure, where a reader's eye lands --------
+
+BLOCK_SUITE = """
+import numpy as np
+
+
+def test_features(shapes):
+    shapes.check(np.zeros((8, 63)), ("batch", 64), name="features")
+
+
+def test_fine(shapes):
+    shapes.check(np.zeros((8, 64)), ("batch", 64))
+"""
+HEADLINE = (
+    "test_user.py::test_features - [size-mismatch] features: expected (batch, 64), got (8, 63) "
+    "(axis 1: expected 64, got 63)"
+)
+
+
+def block_of(result: pytest.RunResult) -> list[str]:
+    lines = result.outlines
+    start = next(i for i, line in enumerate(lines) if _title(line) in ("shapes", "shape diagnoses"))
+    return lines[start : len(lines) - 1]
+
+
+@pytest.fixture
+def terminal_80(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An 80-column terminal, not on CI (where pytest keeps whole lines)."""
+    for name in ("CI", "BUILD_NUMBER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "80")
+
+
+@requires_numpy
+def test_the_block_folds_long_lines_at_80_columns_keeping_every_word(run, terminal_80) -> None:
+    block = block_of(run(BLOCK_SUITE))
+
+    assert block[0] == "=" * 31 + " shape diagnoses " + "=" * 32
+    assert block[-1] == "shapes: 2 contracts checked, 1 violated, 0 errors diagnosed"
+    assert all(len(line) <= 80 for line in block), block
+    hint_at = next(i for i, line in enumerate(block) if line.startswith("  hint: "))
+    # folded: the test id on a line of its own, the diagnosis under it, continuation lines indented
+    assert block[1] == "test_user.py::test_features"
+    assert block[2].startswith("  [size-mismatch] features: expected (batch, 64),")
+    assert all(line.startswith("    ") for line in block[3:hint_at])
+    diagnosis = " ".join(line.strip() for line in block[2:hint_at])
+    assert f"test_user.py::test_features - {diagnosis}" == HEADLINE  # every word kept, no shape split
+
+
+@requires_numpy
+def test_the_block_lists_failures_only(run, terminal_80) -> None:
+    result = run(
+        BLOCK_SUITE
+        + """
+
+def test_caught(shapes):  # passes: the violation was expected
+    import pytest
+
+    with pytest.raises(AssertionError):
+        shapes.check(np.zeros((8, 63)), ("batch", 64), name="caught")
+"""
+    )
+    block = block_of(result)
+    assert [line for line in block if line.startswith("test_user.py::")] == ["test_user.py::test_features"]
+    assert block[-1] == "shapes: 3 contracts checked, 2 violated, 0 errors diagnosed"  # the counts count it
+
+
+@requires_numpy
+def test_q_shortens_the_block_to_one_line_each_and_qq_to_the_counts(run, terminal_80) -> None:
+    quiet = block_of(run(BLOCK_SUITE, "-q"))
+    assert quiet[1:] == [HEADLINE[:77] + "...", "shapes: 2 contracts checked, 1 violated, 0 errors diagnosed"]
+
+    quieter = run(BLOCK_SUITE, "-qq").outlines
+    assert "shapes: 2 contracts checked, 1 violated, 0 errors diagnosed" in quieter
+    assert not any("[size-mismatch]" in line and line.startswith("test_user.py::") for line in quieter)
+
+
+@requires_numpy
+def test_on_ci_the_block_keeps_whole_lines(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("COLUMNS", "80")
+    block = block_of(run(BLOCK_SUITE))
+    assert block[1] == HEADLINE
+    assert block[2].startswith("  hint: the last axis (features/channels) has 63 where 64 are expected")
+
+
+# -- GitHub Actions annotations ----------------------------------------------------
+
+ANNOTATED = (
+    "::error file=test_user.py,line=4,title=[size-mismatch]::[size-mismatch] features: expected (batch, 64), "
+    "got (8, 63) (axis 1: expected 64, got 63)%0Ahint: the last axis (features/channels) has 63 where 64 are "
+    "expected: check for a dropped or extra feature column, or build the model for the data"
+)
+
+
+@requires_numpy
+def test_under_github_actions_each_diagnosed_failure_is_an_error_annotation_at_its_test(
+    run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = run(
+        BLOCK_SUITE
+        + """
+
+def test_caught(shapes):  # passes: its diagnosis was expected
+    import pytest
+
+    with pytest.raises(AssertionError):
+        shapes.check(np.zeros((8, 63)), ("batch", 64))
+"""
+    )
+    assert [line for line in result.outlines if line.startswith("::")] == [ANNOTATED]
+
+
+@requires_numpy
+@pytest.mark.parametrize("switch", ["ini", "elsewhere"])
+def test_annotations_are_off_elsewhere_and_by_the_ini_key(run, monkeypatch: pytest.MonkeyPatch, switch: str) -> None:
+    if switch == "ini":
+        monkeypatch.setenv("GITHUB_ACTIONS", "true")
+        result = run(BLOCK_SUITE, "-o", "shapes_github_annotations=false")
+    else:
+        monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+        result = run(BLOCK_SUITE)
+    result.assert_outcomes(passed=1, failed=1)
+    assert not [line for line in result.outlines if line.startswith("::")]
+
+
+@requires_tf
+def test_a_keras_error_is_annotated_at_its_test(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = run(
+        """
+import numpy as np
+import tensorflow as tf
+
+
+def test_one_sample():
+    model = tf.keras.Sequential([tf.keras.Input((64,)), tf.keras.layers.Dense(10)], name="clf")
+    model.predict(np.zeros((64,), "float32"), verbose=0)
+"""
+    )
+    (annotation,) = [line for line in result.outlines if line.startswith("::")]
+    assert annotation.startswith(
+        "::error file=test_user.py,line=5,title=[missing-batch-axis]::[missing-batch-axis] input of Sequential "
+        "'clf'.predict(): expected (None, 64), got (64,) (no batch axis)%0Ahint: add a batch axis: "
+    )

@@ -3,5 +3,7 @@
 - `section`: a diagnosis's headline, its `shape diagnosis` section and the layer-trace table;
 - `junit`: a diagnosed failure on its test report (section and JUnit properties);
 - `payload`: what one finished test sends to the outputs (plain data, crosses pytest-xdist);
-- `outputs`: the `shapes:` summary line and the JSON report, fed test by test.
+- `outputs`: the closing `shape diagnoses` block and the JSON report, fed test by test;
+- `annotations`: GitHub Actions `::error` workflow commands;
+- `html`: a diagnosis in a pytest-html report's row.
 """

@@ -1,8 +1,8 @@
 """The session's outputs: each finished test goes to every one, and a rerun's attempt replaces the
 one before (`forget`), so they count the last attempt of each test.
 
-- `SummaryLine`: the `shapes: N contracts checked, M violated, K errors diagnosed` line (and with
-  `-v`, the diagnoses by kind) after pytest's short test summary;
+- `SummaryLine`: after pytest's short test summary, each diagnosed failure with its hint, then the
+  `shapes: N contracts checked, M violated, K errors diagnosed` line;
 - `JsonFile`: `--shapes-report=PATH`, every check and diagnosis, written atomically at the end.
 """
 
@@ -10,44 +10,88 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections import defaultdict
 from typing import Any
 
 
 class SummaryLine:
-    """Counts for the terminal summary, from the reports (so an xdist controller agrees with a serial run)."""
+    """The terminal's closing block, from the reports (so an xdist controller agrees with a serial run):
+    each diagnosed failure (its test, headline and hint), then the counts line, right above pytest's
+    final counts, where a reader's eye lands."""
 
     def __init__(self) -> None:
-        # per test: (checked, violated, explained, [(kind, message) of each diagnosis]) per report
-        self._by_test: dict[str, list[tuple[int, int, int, list[tuple[str, str]]]]] = {}
+        # per test: (checked, violated, explained, [(kind, message, hint) of each diagnosis]) per report
+        self._by_test: dict[str, list[tuple[int, int, int, list[tuple[str, str, str]]]]] = {}
 
-    def add(self, nodeid: str, outcome: str, payload: dict[str, Any]) -> None:
-        diagnoses = [(d["kind"], d["message"]) for d in payload["diagnoses"]]
+    def add(self, nodeid: str, outcome: str, payload: dict[str, Any], location: Any = None) -> None:
+        # the block lists failures: a test that caught its diagnosis (pytest.raises) passed
+        failed = outcome in ("failed", "error")
+        diagnoses = [(d["kind"], d["message"], d.get("hint") or "") for d in payload["diagnoses"]] if failed else []
         entry = (payload["checked"], payload["violated"], payload["explained"], diagnoses)
         self._by_test.setdefault(nodeid, []).append(entry)
 
     def forget(self, nodeid: str) -> None:
         self._by_test.pop(nodeid, None)
 
-    def write(self, terminal: Any, *, verbose: bool) -> None:
+    def write(self, terminal: Any, *, verbosity: int, width: int | None) -> None:
+        """`verbosity` as pytest's (-q: -1, -qq: -2); `width`: trim lines to it (None: full lines)."""
         checked = violated = explained = 0
-        by_kind: dict[str, list[str]] = defaultdict(list)
-        for nodeid, entries in self._by_test.items():
-            for checks, violations, explanations, diagnoses in entries:
+        lines: list[str] = []
+        for nodeid in sorted(self._by_test):
+            for checks, violations, explanations, diagnoses in self._by_test[nodeid]:
                 checked += checks
                 violated += violations
                 explained += explanations
-                for kind, message in diagnoses:
-                    by_kind[kind].append(f"{nodeid}: {message}")
-        if not (checked or violated or explained):
+                for kind, message, hint in diagnoses:
+                    headline = f"{nodeid} - [{kind}] {message}"
+                    if verbosity < 0:  # -q: one line each, trimmed as pytest trims its summary
+                        lines.append(_trimmed(headline, width))
+                        continue
+                    if width is None or len(headline) <= width:
+                        lines.append(headline)
+                    else:  # folded: the test id on a line of its own, the diagnosis under it
+                        lines.append(nodeid)
+                        lines.extend(_wrapped(f"  [{kind}] {message}", width, "    "))
+                    if hint:
+                        lines.extend(_wrapped(f"  hint: {hint}", width, "        "))
+        if not (checked or violated or explained or lines):
             return
-        terminal.write_sep("=", "shapes")
+        show = lines and verbosity > -2  # -qq: the counts alone
+        terminal.write_sep("=", "shape diagnoses" if show else "shapes")
+        for line in lines if show else ():
+            terminal.write_line(line)
         terminal.write_line(f"shapes: {checked} contracts checked, {violated} violated, {explained} errors diagnosed")
-        if verbose:
-            for kind in sorted(by_kind):
-                terminal.write_line(f"[{kind}]")
-                for line in sorted(by_kind[kind]):
-                    terminal.write_line(f"  {line}")
+
+
+def _wrapped(line: str, width: int | None, indent: str) -> list[str]:
+    """`line` folded to the terminal's width (None: one line, as on CI), never inside a shape."""
+    if width is None or len(line) <= width:
+        return [line]
+    import textwrap
+
+    kept = _keep_shapes_whole(line)
+    folded = textwrap.wrap(kept, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+    return [part.replace(_JOINER, " ") for part in folded]
+
+
+_JOINER = "\x00"  # stands for a space inside (...) or [...] while a line is folded
+
+
+def _keep_shapes_whole(line: str) -> str:
+    depth, out = 0, []
+    for char in line:
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        out.append(_JOINER if char == " " and depth > 0 else char)
+    return "".join(out)
+
+
+def _trimmed(line: str, width: int | None) -> str:
+    """As pytest trims its short summary: to the terminal's width, the cut marked."""
+    if width is None or len(line) <= width:
+        return line
+    return line[: max(width - 3, 0)] + "..."
 
 
 class JsonFile:
@@ -59,7 +103,7 @@ class JsonFile:
         self.path = os.fspath(path) if path is not None else None
         self._by_test: dict[str, list[dict[str, Any]]] = {}
 
-    def add(self, nodeid: str, outcome: str, payload: dict[str, Any]) -> None:
+    def add(self, nodeid: str, outcome: str, payload: dict[str, Any], location: Any = None) -> None:
         if self.path is None:
             return
         entry = {"nodeid": nodeid, "outcome": outcome, "checks": payload["checks"], "diagnoses": payload["diagnoses"]}
