@@ -219,6 +219,12 @@ def _missing_axis_hint(expected: Shape, actual: Shape, index: int) -> str:
         fixed = (*actual[:index], 1, *actual[index:])
         code = "x[..., None]" if last else f"tf.expand_dims(x, axis={index})"
         return f"add the axis: {code}  # {format_shape(actual)} -> {format_shape(fixed)}"
+    if last and len(expected) == 2:
+        # features, not channels: repeating one value into {size} features fixes nothing
+        return (
+            f"each sample has one value where {size} features are expected: give x the shape (samples, {size}); "
+            f"one sample of {size} features needs a batch axis instead: x[None, ...]"
+        )
     if last:
         fixed = (*actual, size)
         return (

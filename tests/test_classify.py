@@ -229,7 +229,10 @@ def test_dropped_inner_axis_is_missing_axis(shape, data):
     assert diagnosis.kind == "missing-axis"
     assert diagnosis.axis == axis
     assert f"axis {axis} of size {shape[axis]} is missing" in diagnosis.message
-    if axis == len(shape) - 1:
+    if axis == len(shape) - 1 and len(shape) == 2:  # a feature axis: one value per sample, never repeated
+        assert "features are expected: give x the shape (samples, " in diagnosis.hint
+        assert "repeat" not in diagnosis.hint
+    elif axis == len(shape) - 1:  # a channel axis
         assert "x[..., None]" in diagnosis.hint
 
 
