@@ -180,30 +180,30 @@ class Verifier:
 
     def check_contract(self, ok: list[Observation]) -> None:
         __tracebackhide__ = True
-        violations: list[tuple[Observation, Diagnosis]] = []
-        for seen in ok:
-            diagnosis = self.violation(seen)
-            if diagnosis is not None:
-                violations.append((seen, diagnosis))
+        # the passes at known batch sizes decide; the unknown-batch trace only where none ran: an
+        # output that keeps one shape at every size breaks the contract, it does not depend on the size
+        symbolic = next((seen for seen in ok if seen.batch is None), None)
+        pool = [seen for seen in ok if seen.batch is not None] or ok
+        violations = [(seen, found) for seen in pool if (found := self.violation(seen)) is not None]
         if not violations:
             return
         seen, diagnosis = violations[0]
-        if len(violations) < len(ok) and diagnosis.kind != "batch-dependent":
+        if len(violations) < len(pool) and diagnosis.kind != "batch-dependent":
             bad = [other for other, _ in violations]
-            fits = [other for other in ok if all(other is not wrong for wrong in bad)]
-            where = at_sizes([other.batch for other in bad if other.batch is not None])
-            if all(other.batch is None for other in bad):
-                where = "with an unknown batch size"
-            fit = "when traced with an unknown batch size" if all(o.batch is None for o in fits) else fits[0].where
+            fits = next(other for other in pool if all(other is not wrong for wrong in bad))
             diagnosis = Diagnosis(
                 "batch-dependent",
-                f"{diagnosis.message} {where}, though it fits {fit}",
+                f"{diagnosis.message} {at_sizes([other.batch for other in bad])}, though it fits {fits.where}",
                 hint=hard_coded_hint(bad) or GENERIC_HINT,
                 expected=diagnosis.expected,
                 actual=diagnosis.actual,
             )
-        elif is_keras_model(self.fn):
-            attach_trace(diagnosis, self.fn, seen.inputs)
+        else:  # broken at every size: shown as the model declares it, with the unknown batch, where alike
+            traced = self.violation(symbolic) if symbolic is not None and symbolic is not seen else None
+            if traced is not None and traced.kind == diagnosis.kind:
+                seen, diagnosis = symbolic, traced  # type: ignore[assignment]
+            if is_keras_model(self.fn):
+                attach_trace(diagnosis, self.fn, seen.inputs)
         self.fail(diagnosis, seen, None)
 
     def violation(self, seen: Observation) -> Diagnosis | None:
