@@ -16,7 +16,7 @@ from typing import TextIO
 # a CI log's own line prefixes: a GitHub Actions timestamp, pytest's `E   ` gutter
 _PREFIX = re.compile(r"^(?:\d{4}-\d\d-\d\dT[\d:.]+Z ?)?(?:E(?: +|$))?")
 # an exception line: a (dotted) class name ending in Error or Exception, then its message
-_HEADER = re.compile(r"^((?:[A-Za-z_][\w]*\.)*([A-Za-z_]\w*(?:Error|Exception)))(?::[ \t]?(.*))?$")
+_HEADER = re.compile(r"^(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*(?:Error|Exception))(?::[ \t]?(.*))?$")
 # where one error's message ends: the next traceback, chain note, pytest separator or location line
 _STOP = re.compile(
     r"^(?:Traceback \(most recent call last\)|The above exception was|During handling of the above|"
@@ -33,7 +33,6 @@ _MAX_HEADER = 20_000  # a longer line is no exception's first line: not matched 
 class FoundError:
     line: int  # where its header is in the text, from 1
     type_name: str  # as printed: "InvalidArgumentError", "ValueError"
-    qualified: str  # "tensorflow.python.framework.errors_impl.InvalidArgumentError"
     message: str
     from_framework: bool | None  # None: the text shows no frame to tell
 
@@ -57,7 +56,7 @@ def find_errors(text: str) -> Iterator[FoundError]:
             index += 1
             continue
         at = index + 1  # lines count from 1
-        body = [header.group(3) or ""]
+        body = [header.group(2) or ""]
         index += 1
         while index < len(lines) and len(body) < _MAX_MESSAGE_LINES:
             following = lines[index]
@@ -70,24 +69,25 @@ def find_errors(text: str) -> Iterator[FoundError]:
         after = _FRAME.match(lines[index]) if index < len(lines) else None
         if after and after.group(2):
             last_frame = after.group(2)
-        key = (header.group(2), message)
+        key = (header.group(1), message)
         if key in seen or not message:
             continue
         seen.add(key)
         framework = None if last_frame is None else bool(_FRAMEWORK_FRAME.search(last_frame))
-        yield FoundError(at, header.group(2), header.group(1), message, framework)
+        yield FoundError(at, header.group(1), message, framework)
         last_frame = None
 
 
 def explain_log(text: str, out: TextIO) -> int:
     """Print what each error in `text` tells; the number of errors diagnosed."""
     from pytest_shapes.explainers import explain_text
+    from pytest_shapes.report.outputs import trimmed
 
     diagnosed = found = 0
     for error in find_errors(text):
         found += 1
         first = error.message.splitlines()[0] if error.message else ""
-        out.write(f"{error.type_name} (line {error.line}): {_short(first)}\n")
+        out.write(f"{error.type_name} (line {error.line}): {trimmed(first, 160)}\n")
         diagnosis = explain_text(error.type_name, error.message, from_framework=error.from_framework is not False)
         if diagnosis is None:
             why = "raised by your code, not by TensorFlow/Keras" if error.from_framework is False else "no shape error"
@@ -111,10 +111,6 @@ def explain_log(text: str, out: TextIO) -> int:
     else:
         out.write(f"{diagnosed} of {found} errors diagnosed from the text alone\n")
     return diagnosed
-
-
-def _short(line: str, width: int = 160) -> str:
-    return line if len(line) <= width else line[: width - 3] + "..."
 
 
 def main(argv: Sequence[str] | None = None) -> int:

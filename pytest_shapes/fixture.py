@@ -64,16 +64,9 @@ class Shapes:
         """Return `fn` with shape checks around every call (and `predict` for Keras models)."""
         if not callable(fn):
             raise TypeError(f"shapes.wrap() needs a callable (a model, layer or function), got {type(fn).__name__}")
-        marker = self.contract
-        input_spec = parse(input) if input is not None else marker.input if marker else None
-        input_raises = None
-        if input_spec is None:
-            declared = self._expected_input(fn)
-            input_spec = model_declared(parse(declared)) if declared is not None else None
-            # Keras checks its declared input itself and raises ValueError: so does the wrapper
-            input_raises = ValueError if declared is not None and is_keras_object(fn) else None
-        output_spec = parse(output) if output is not None else marker.output if marker else None
-        dtype = dtype_name(dtype) if dtype is not None else marker.dtype if marker else None
+        input_spec, declared, output_spec, dtype = self._contract_for(fn, input, output, dtype)
+        # Keras checks its declared input itself and raises ValueError: so does the wrapper
+        input_raises = ValueError if declared and is_keras_object(fn) else None
         contract = Contract(input_spec, output_spec, dtype, input_raises)
         label = name or _name_of(fn)
         is_model = all(hasattr(fn, method) for method in CHECKED_METHODS)
@@ -133,19 +126,24 @@ class Shapes:
             model = model.__wrapped__
         if not callable(model):
             raise TypeError(f"shapes.verify() needs a model, layer or function, got {type(model).__name__}")
-        marker = self.contract
-        input_spec: AnySpec | None
-        if input is not None:
-            input_spec = parse(input)
-        elif marker is not None and marker.input is not None:
-            input_spec = marker.input
-        else:
-            declared = self._expected_input(model)
-            input_spec = model_declared(parse(declared)) if declared is not None else None
-        output_spec = parse(output) if output is not None else marker.output if marker else None
-        dtype = dtype_name(dtype) if dtype is not None else marker.dtype if marker else None
+        input_spec, _, output_spec, dtype = self._contract_for(model, input, output, dtype)
         state = RUNNING.current(self)
         verify(state, model, name or _name_of(model), input_spec, output_spec, dtype, batch_sizes, sizes)
+
+    def _contract_for(
+        self, fn: Any, input: Any, output: Any, dtype: Any
+    ) -> tuple[AnySpec | None, bool, AnySpec | None, str | None]:
+        """(input spec, whether it is the one `fn` declares, output spec, dtype): what is given, else
+        the marker's, else (for the input) what the model declares."""
+        marker = self.contract
+        input_spec = parse(input) if input is not None else marker.input if marker else None
+        declared = False
+        if input_spec is None:
+            found = self._expected_input(fn)
+            input_spec, declared = (model_declared(parse(found)), True) if found is not None else (None, False)
+        output_spec = parse(output) if output is not None else marker.output if marker else None
+        dtype = dtype_name(dtype) if dtype is not None else marker.dtype if marker else None
+        return input_spec, declared, output_spec, dtype
 
     def diagnose(self) -> AbstractContextManager[None]:
         """Turn a TensorFlow/Keras shape error raised inside the block into a ShapeMismatch."""

@@ -21,7 +21,7 @@ from pytest_shapes.fixture import new_shapes
 from pytest_shapes.hook_guard import GuardedHook, HookCrashCheck
 from pytest_shapes.keys import BUILTIN_PLUGIN, HOOK_CRASH_PLUGIN, JUNIT_PROPERTIES, REPORT_ATTR, RUNNING, STATE_KEY
 from pytest_shapes.report.annotations import GithubAnnotations, annotations_wanted
-from pytest_shapes.report.html import writes_html
+from pytest_shapes.report.html import attach_html, writes_html
 from pytest_shapes.report.outputs import JsonFile, SummaryLine
 from pytest_shapes.report.payload import payload_of
 
@@ -142,8 +142,6 @@ class ShapesSession:
 
             attach(diagnosis, report, item)
             if self.html:
-                from pytest_shapes.report.html import attach_html
-
                 attach_html(diagnosis, report)
         if notices:  # the failure stays the test's own; one line says which explainer misbehaved
             report.sections.append(("shapes note", "\n".join(dict.fromkeys(notices))))

@@ -30,13 +30,25 @@ def keras_model_input(model: Any) -> Any:
     if any(shape is None for shape in shapes):
         return None
     names = getattr(model, "input_names", None) or [getattr(t, "name", "") for t in inputs]
-    # a model built from a dict keeps it: Keras 3 as `_inputs_struct`, tf_keras as `_nested_inputs`
-    struct = getattr(model, "_inputs_struct", None)
-    if not isinstance(struct, dict):
-        struct = getattr(model, "_nested_inputs", None)
-    if isinstance(struct, dict) and len(names) == len(shapes):
+    struct = _input_dict(model)
+    if struct is not None and len(names) == len(shapes):
         return {key: dims_of(value.shape) for key, value in struct.items()}
     return shapes[0] if len(shapes) == 1 else shapes
+
+
+def _input_dict(model: Any) -> dict[Any, Any] | None:
+    """The dict of Inputs a model was built from: Keras 3 keeps it as `_inputs_struct`, tf_keras as
+    `_nested_inputs`; None for a model built from a tensor or a list."""
+    for attribute in ("_inputs_struct", "_nested_inputs"):
+        struct = getattr(model, attribute, None)
+        if isinstance(struct, dict):
+            return struct
+    return None
+
+
+def _is_function(model: Any) -> bool:
+    """A `tf.function` (or anything with an input signature): its contract is the signature."""
+    return type(model).__name__ in ("Function", "PolymorphicFunction") or hasattr(model, "input_signature")
 
 
 def keras_layer_input(layer: Any) -> Any:
@@ -73,15 +85,13 @@ def declared_dtypes(model: Any) -> Any:
     """The dtype names of the inputs a Keras model or `tf.function` declares, shaped like its declared
     input (a name, a list or a dict); None where it declares none."""
     try:
-        if type(model).__name__ in ("Function", "PolymorphicFunction") or hasattr(model, "input_signature"):
+        if _is_function(model):
             signature = getattr(model, "input_signature", None)
             return _dtype_name(signature[0]) if signature else None
         if not is_keras_model(model):
             return None
-        struct = getattr(model, "_inputs_struct", None)
-        if not isinstance(struct, dict):
-            struct = getattr(model, "_nested_inputs", None)
-        if isinstance(struct, dict):
+        struct = _input_dict(model)
+        if struct is not None:
             return {key: _dtype_name(value) for key, value in struct.items()}
         names = [_dtype_name(tensor) for tensor in model.inputs]
     except (AttributeError, ValueError, TypeError):  # not built, or no declared input
@@ -97,7 +107,7 @@ def _dtype_name(tensor: Any) -> str | None:
 
 def expected_input(model: Any) -> Any:
     """The input spec a Keras model/layer or a `tf.function` declares, or None."""
-    if type(model).__name__ in ("Function", "PolymorphicFunction") or hasattr(model, "input_signature"):
+    if _is_function(model):
         return function_input(model)
     if not is_keras_object(model):
         return None

@@ -130,11 +130,7 @@ def _legacy_output_shape(fn: Any, plan: TensorPlan) -> Any:
 
 def plan_shapes(plan: Any) -> Any:
     """The shapes of a plan, as `keras_model_input` gives a model's declared ones."""
-    if isinstance(plan, TensorPlan):
-        return plan.shape
-    if isinstance(plan, Mapping):
-        return {key: plan_shapes(item) for key, item in plan.items()}
-    return [plan_shapes(item) for item in plan]
+    return map_plan(plan, lambda leaf: leaf.shape)
 
 
 def _symbolic_call(fn: Any, plan: Any) -> Any:

@@ -44,7 +44,7 @@ class SummaryLine:
                 for kind, message, hint in diagnoses:
                     headline = f"{nodeid} - [{kind}] {message}"
                     if verbosity < 0:  # -q: one line each, trimmed as pytest trims its summary
-                        lines.append(_trimmed(headline, width))
+                        lines.append(trimmed(headline, width))
                         continue
                     if width is None or len(headline) <= width:
                         lines.append(headline)
@@ -87,7 +87,7 @@ def _keep_shapes_whole(line: str) -> str:
     return "".join(out)
 
 
-def _trimmed(line: str, width: int | None) -> str:
+def trimmed(line: str, width: int | None) -> str:
     """As pytest trims its short summary: to the terminal's width, the cut marked."""
     if width is None or len(line) <= width:
         return line

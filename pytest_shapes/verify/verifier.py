@@ -44,6 +44,7 @@ class Verifier:
         self.plan = plan
         self.output_spec = output_spec
         self.dtype = dtype
+        self.record_name = f"shapes.verify({name})"  # in shapes.calls and the JSON report
         self.called = verified_copy(fn)  # what the passes call
         self.checked = False  # the unknown-batch trace passed Keras' input checks
 
@@ -100,9 +101,7 @@ class Verifier:
         if sized_failed:
             self.every_size_failed(symbolic, sized_failed)
         self.check_contract(ok)
-        self.state.calls.append(
-            CallRecord(f"shapes.verify({self.name})", first.inputs, record_outputs(first), "passed")
-        )
+        self.state.calls.append(CallRecord(self.record_name, first.inputs, record_outputs(first), "passed"))
 
     def unknown_batch_failed(
         self, symbolic: Observation, sized_ok: list[Observation], probes: list[Observation]
@@ -295,9 +294,7 @@ class Verifier:
     def fail(self, diagnosis: Diagnosis, seen: Observation, error: BaseException | None) -> NoReturn:
         __tracebackhide__ = True
         outcome = "error" if error is not None and diagnosis.kind != "batch-dependent" else "violated"
-        self.state.record(
-            CallRecord(f"shapes.verify({self.name})", seen.inputs, record_outputs(seen), outcome, diagnosis)
-        )
+        self.state.record(CallRecord(self.record_name, seen.inputs, record_outputs(seen), outcome, diagnosis))
         if error is None:
             raise ShapeMismatch(diagnosis)
         raise diagnosed(diagnosis, error) from error
