@@ -138,6 +138,8 @@ def compare(
             perm = list(permutation)
             channels_first = len(act) == 4 and perm == [0, 2, 3, 1]
             detail = "channels-first data for a channels-last model" if channels_first else "axes in the wrong order"
+            if perm[0] != 0:
+                detail = f"the batch runs along axis {perm[0]}" + (": time-major sequences?" if perm[0] == 1 else "")
             return result(
                 "axis-order",
                 detail,
@@ -153,6 +155,18 @@ def compare(
             axis=index,
         )
     return result("rank-mismatch", f"rank {len(exp)} expected, got rank {len(act)}", _rank_hint(exp, act, role))
+
+
+def stray_unit_axis(actual: Shape, *, channels: bool = False) -> int | None:
+    """The size-1 axis (not the batch axis) whose removal is the one way to drop an axis of size 1.
+
+    (None, 10, 1, 8) -> 2; (None, 28, 28, 1, 1) -> 3 (either 1 goes, the same shape stays);
+    (None, 1, 28, 1) -> None (two different shapes could be meant). With `channels` the last axis
+    holds a convolution's channels and stays: grayscale frames (None, 5, 16, 16, 1) have none to drop.
+    """
+    ones = [axis for axis in range(1, len(actual) - channels) if actual[axis] == 1]
+    kept = {actual[:axis] + actual[axis + 1 :] for axis in ones}
+    return ones[-1] if len(kept) == 1 else None
 
 
 def fits(expected: Shape, actual: Shape) -> bool:
@@ -192,11 +206,29 @@ def _permutation(expected: Shape, actual: Shape) -> tuple[int, ...] | None:
             inversions = sum(1 for i in range(len(perm)) for j in range(i + 1, len(perm)) if perm[i] > perm[j])
             if inversions and (best is None or inversions < best[0]):
                 best = (inversions, perm)
+    if best is None and keep_batch:
+        best = _batch_swapped(expected, actual)
     if best is None:
         return None
     # only a real reordering: at least one moved axis must carry a distinct known size
     moved_sizes = {actual[p] for i, p in enumerate(best[1]) if i != p}
     return best[1] if len(moved_sizes) > 1 else None
+
+
+def _batch_swapped(expected: Shape, actual: Shape) -> tuple[int, tuple[int, ...]] | None:
+    """The batch axis swapped with one other, where every known size then fits exactly: time-major
+    (20, 4, 8) sequences for a batch-major (None, 20, 8) model (PyTorch's RNNs take time first).
+
+    Evidence only: rank 3 or more, and two or more known sizes besides the batch, all met exactly.
+    """
+    known = [i for i in range(1, len(expected)) if isinstance(expected[i], int)]
+    if len(actual) < 3 or len(known) < 2:
+        return None
+    for k in range(1, len(actual)):
+        perm = (k, *range(1, k), 0, *range(k + 1, len(actual)))
+        if all(expected[i] == actual[perm[i]] for i in known) and isinstance(actual[k], int):
+            return 1, perm
+    return None
 
 
 def _batch_axis_hint(batch: Any, actual: Shape) -> str:

@@ -9,7 +9,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from pytest_shapes import KINDS
-from pytest_shapes.classify import classify, compare, find_mismatch, fits
+from pytest_shapes.classify import classify, compare, find_mismatch, fits, stray_unit_axis
 from pytest_shapes.spec import parse
 
 CONTRACT_KINDS = {
@@ -83,6 +83,15 @@ CONTRACT_KINDS = {
             "transpose: tf.transpose(x, perm=[0, 2, 3, 1]) or np.transpose(x, (0, 2, 3, 1))"
             "  # (8, 3, 32, 32) -> (8, 32, 32, 3)",
             id="channels-first",
+        ),
+        pytest.param(
+            (None, 20, 8),
+            (20, 4, 8),
+            "input",
+            "axis-order",
+            "the batch runs along axis 1: time-major sequences?",
+            "transpose: tf.transpose(x, perm=[1, 0, 2]) or np.transpose(x, (1, 0, 2))  # (20, 4, 8) -> (4, 20, 8)",
+            id="time-major",
         ),
         pytest.param(
             (None, 64),
@@ -325,3 +334,25 @@ def test_fitting_shapes_are_never_reported_as_reordered(shape):
     expected = tuple(None for _ in shape)
 
     assert compare(expected, shape, "input of f").kind != "axis-order"
+
+
+@pytest.mark.parametrize(
+    ("actual", "channels", "axis"),
+    [
+        ((None, 10, 1, 8), False, 2),
+        ((None, 28, 28, 1, 1), True, 3),  # either 1 goes: the same shape stays
+        ((None, 10, 8, 1), False, 3),  # an RNN's features: the trailing 1 is extra
+        ((None, 5, 16, 16, 1), True, None),  # grayscale frames: the 1 is the channel axis
+        ((None, 1, 28, 1), False, None),  # two different shapes could be meant
+        ((1, 28, 28), False, None),  # the batch axis is never the stray one
+    ],
+)
+def test_a_stray_size_1_axis_is_named_only_when_it_is_the_one_way(actual, channels, axis):
+    assert stray_unit_axis(actual, channels=channels) == axis
+
+
+def test_the_batch_axis_moves_only_with_two_known_sizes_met_exactly():
+    # (4, 3) for (None, 4): a batch of 4 with 3 features, not a transposed batch of 3
+    assert compare((None, 4), (4, 3), "input of f").kind == "size-mismatch"
+    # one known size besides the batch is not evidence enough
+    assert compare((None, None, 8), (8, 4, 3), "input of f").kind != "axis-order"

@@ -43,6 +43,26 @@ def batches(context: Any) -> Batches | None:
     return Batches(samples, size, last) if last and samples > size else None
 
 
+def batch_sizes(context: Any) -> set[int]:
+    """The batch sizes the model got from the data of the method the test called (empty when unknown).
+
+    A call of the model or a *_on_batch method gets the data as one batch; fit/evaluate/predict split
+    arrays by `batch_size` (a dataset, by its own .batch()).
+    """
+    found = batches(context)
+    if found is not None:
+        return {found.size, found.last}
+    if context.dataset is not None:
+        size = getattr(batching(context.dataset), "size", None)
+        return {size} if isinstance(size, int) else set()
+    samples = _samples(context)
+    if samples is None or context.entry is None:
+        return set()
+    if context.entry in BATCHED_METHODS:
+        return {min(samples, context.batch_size or KERAS_DEFAULT_BATCH)}
+    return {samples}
+
+
 def _samples(context: Any) -> int | None:
     """The number of samples in the (first) input the method was given, when known."""
     shapes = context.input_shapes

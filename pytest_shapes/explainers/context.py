@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 _KERAS_MODULES = ("keras.", "tf_keras.")
 _TF_ERROR_HANDLER = os.path.join("tensorflow", "python", "util", "traceback_utils.py")
+# how the labels of a training loop are named: y, y_true, yb, y_batch, labels, targets ...
+_LABEL_NAME = re.compile(r"y|yb|y_\w+|labels?(_\w+)?|targets?(_\w+)?")
 
 
 class ExplainContext:
@@ -170,6 +172,13 @@ class ExplainContext:
         For facts the model cannot tell while it is being built: `Input(shape=x.shape)` names x.
         """
         return self._locals[0]
+
+    @cached_property
+    def local_labels_shape(self) -> tuple[Any, ...] | None:
+        """The shape of the one NumPy array of the user's frames named as labels are (y, y_true, labels,
+        targets ...), for a training loop that calls the model itself; None when there are none or several."""
+        shapes = {shape for name, shape in self.local_arrays.items() if _LABEL_NAME.fullmatch(name)}
+        return shapes.pop() if len(shapes) == 1 else None
 
     @property
     def local_inputs(self) -> dict[str, tuple[Any, ...]]:

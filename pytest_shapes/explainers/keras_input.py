@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pytest_shapes.classify import compare
+from pytest_shapes.classify import compare, stray_unit_axis
 from pytest_shapes.diagnosis import Diagnosis
 from pytest_shapes.explainers.batches import folded_into_features
 from pytest_shapes.explainers.messages import SHAPE_PATTERN, Message, layer_name, parse_shape
-from pytest_shapes.explainers.rootcause import root_cause
+from pytest_shapes.explainers.rootcause import model_label, root_cause
 from pytest_shapes.explainers.table import Builder, row
 from pytest_shapes.spec import format_shape
 
@@ -52,8 +52,8 @@ def _rank(message: Message, want: int, relation: str, actual: tuple[Any, ...], c
     layer, where = _where(message)
     expected_text = f"rank {relation}{want}"
     if len(actual) > want and relation != ">= ":
-        video = want >= 4 and len(actual) == want + 1 and _IMAGE_LAYER.search(layer or message.layer or "") is not None
-        return _located(_too_many_axes(where, expected_text, want, actual, video=video), layer)
+        image = _IMAGE_LAYER.search(layer or message.layer or "") is not None
+        return _located(too_many_axes(where, expected_text, want, actual, image=image), layer)
     concrete = all(dim is not None for dim in actual)
     samples = _sample_count(context, actual) if len(actual) == want - 1 and relation != "<= " else None
     if samples is not None:  # the data itself, and its labels say axis 0 counts samples
@@ -61,10 +61,13 @@ def _rank(message: Message, want: int, relation: str, actual: tuple[Any, ...], c
     if len(actual) == want - 1 and len(actual) >= 2 and concrete:
         op = re.search(r"\[Op:(\w+)\]", message.text)  # a TensorFlow op's error names the op, not a layer
         image = _IMAGE_LAYER.search(layer or message.layer or (op.group(1) if op else "")) is not None
-        if image and len(actual) >= 3 and actual[-1] == actual[-2] > 4:
-            # (2, 8, 16, 16) into a Conv3D: the last two axes are one square picture, so the channels are missing
-            diagnosis = compare((*(None,) * (want - 1), 1), actual, where, expected_text=expected_text)
-            return _located(diagnosis, layer)
+        data = context.input_shapes
+        # (2, 8, 16, 16) into a Conv3D: the last two axes are one square picture, so the channels are missing;
+        # in the data too, where the model resized it before the layer: (4, 28, 28) resized reads as (16, 16, 28)
+        for shape, place in ((actual, where), (data, f"input of {model_label(context.model)}")):
+            if image and _square_pictures(shape, len(actual)):
+                diagnosis = compare((*(None,) * (want - 1), 1), shape, place, expected_text=expected_text)
+                return _located(diagnosis, layer)
         if not (image and actual[-1] <= 4):  # a trailing 1-4 into an image layer is a channel axis: one sample
             # (8, 10) into an LSTM, (2, 8, 10, 6) into a Conv3D: one sample without its batch axis, or a
             # batch without its last (time/feature/channel) axis; the message cannot tell which
@@ -74,6 +77,16 @@ def _rank(message: Message, want: int, relation: str, actual: tuple[Any, ...], c
         return _located(_wrong_pooling(where, expected_text, actual, variant), layer)
     diagnosis = compare((None,) * want, actual, where, expected_text=expected_text)
     return _symbolic_hint(_located(diagnosis, layer), context)
+
+
+def _square_pictures(shape: Any, rank: int) -> bool:
+    """Whether `shape`, of `rank`, ends in two equal sizes over 4: square pictures without a channel axis."""
+    return (
+        isinstance(shape, tuple)
+        and len(shape) == rank >= 3
+        and isinstance(shape[-1], int)
+        and shape[-1] == shape[-2] > 4
+    )
 
 
 def _takes_the_data(layer: str | None, model: Any) -> bool:
@@ -128,6 +141,8 @@ def _batch_or_last_axis(where: str, expected_text: str, actual: tuple[Any, ...])
 
 # methods whose `x` and `y` Keras checks against each other before any layer runs
 _WITH_LABELS = ("fit", "evaluate", "train_on_batch", "test_on_batch")
+# calls of the model on one batch, as a training loop of its own makes them
+_CALLS = ("__call__", "call", "predict_on_batch")
 
 
 def _sample_count(context: Any, received: tuple[Any, ...]) -> tuple[Any, ...] | None:
@@ -138,9 +153,15 @@ def _sample_count(context: Any, received: tuple[Any, ...]) -> tuple[Any, ...] | 
     the data's batches one rank short got samples that each lack an axis, never one sample without
     its batch axis.
     """
-    if context.entry not in _WITH_LABELS or context.dataset is not None:
+    if context.dataset is not None:
         return None
-    data, labels = context.input_shapes, context.labels_shape
+    if context.entry in _WITH_LABELS:
+        labels = context.labels_shape
+    elif context.entry in _CALLS:  # a training loop of its own: the labels are the arrays named so beside x
+        labels = context.local_labels_shape
+    else:
+        return None
+    data = context.input_shapes
     if not isinstance(data, tuple) or len(data) < 2 or not labels or not isinstance(data[0], int):
         return None
     if tuple(data[1:]) != tuple(received[1:]):  # a tensor the model made, not the data: the model is wrong
@@ -163,22 +184,25 @@ def _sample_lacks_an_axis(where: str, expected_text: str, actual: tuple[Any, ...
     )
 
 
-def _too_many_axes(
-    where: str, expected_text: str, want: int, actual: tuple[Any, ...], *, video: bool = False
+def too_many_axes(
+    where: str, expected_text: str, want: int, actual: tuple[Any, ...], *, image: bool = False
 ) -> Diagnosis:
+    """A layer or op of rank `want` that got `actual`, of a higher rank; `image`: a channels-last image layer."""
     concrete = bool(actual) and all(dim is not None for dim in actual)
-    ones = [axis for axis in range(1, len(actual)) if actual[axis] == 1]
-    if not concrete and len(actual) == want + 1 and len(ones) == 1:
-        # (None, 10, 1, 8) into an LSTM: a stray size-1 axis, from the data or the Input declaration
-        shown, fixed = format_shape(actual), format_shape(actual[: ones[0]] + actual[ones[0] + 1 :])
+    stray = stray_unit_axis(actual, channels=image) if len(actual) == want + 1 else None
+    video = image and want >= 4 and len(actual) == want + 1
+    if stray is not None:
+        # (None, 10, 1, 8) into an LSTM, (None, 28, 28, 1, 1) into a Conv2D: a stray size-1 axis, from the
+        # data, the Input declaration or an expand_dims in the model
+        shown, fixed = format_shape(actual), format_shape(actual[:stray] + actual[stray + 1 :])
         return Diagnosis(
             "extra-axis",
-            f"{where}: expected {expected_text}, got {shown} (axis {ones[0]} of size 1 is extra)",
-            hint=f"drop the size-1 axis: declare the Input without it, or tf.squeeze(x, axis={ones[0]}) / "
-            f"layers.Reshape before the layer  # {shown} -> {fixed}",
+            f"{where}: expected {expected_text}, got {shown} (axis {stray} of size 1 is extra)",
+            hint=f"drop the size-1 axis: declare the Input without it, or tf.squeeze(x, axis={stray}) / "
+            f"layers.Reshape before the layer (or remove the expand_dims that added it)  # {shown} -> {fixed}",
             expected=expected_text,
             actual=shown,
-            axis=ones[0],
+            axis=stray,
         )
     shown = format_shape(actual) if any(dim is not None for dim in actual) else f"rank {len(actual)}"
     merge = ""

@@ -8,6 +8,7 @@ are within reach, compare those first; either way add the layer trace.
 
 from __future__ import annotations
 
+import inspect
 from itertools import permutations
 from typing import Any
 
@@ -60,6 +61,7 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
                     or _fixed_batch(found, context)
                     or _batch_axis_elsewhere(found, declared, actual, context)
                     or _whole_arrays_per_element(found, actual, context)
+                    or _generator_of_samples(found, declared, actual, context)
                     or found
                 )
                 if diagnosis is found and context.dataset is not None and found.kind != "missing-batch-axis":
@@ -85,28 +87,52 @@ _DOWNSTREAM_KINDS = ("matmul-incompatible", "broadcast-incompatible", "size-mism
 
 def _squeezed_batch_of_one(symptom: Diagnosis, actual: Any, context: ExplainContext) -> Diagnosis | None:
     """A batch of one that fits the model, yet a layer inside got it without its batch axis: every
-    size-1 axis went, the batch's too (a tf.squeeze without axis). Batches of other sizes work."""
+    size-1 axis went, the batch's too (a tf.squeeze without axis). Batches of other sizes work.
+
+    The batch of one is the data itself, or the last batch fit/evaluate/predict made of it (9 % 4).
+    """
     if symptom.kind not in ("missing-batch-axis", "rank-mismatch") or not isinstance(actual, tuple):
         return None
-    if len(actual) < 2 or actual[0] != 1 or not all(isinstance(dim, int) for dim in actual):
+    if len(actual) < 2 or not all(isinstance(dim, int) for dim in actual):
         return None
-    squeezed = tuple(dim for dim in actual if dim != 1)
+    found = batches(context)
+    last = found is not None and found.last == 1
+    if actual[0] != 1 and not last:
+        return None
+    batch = (1, *actual[1:])
+    squeezed = tuple(dim for dim in batch if dim != 1)
     shown = symptom.actual or ""
     received = parse_shape(shown) if not shown.startswith("rank") else None
     rank = int(shown.split()[-1]) if shown.startswith("rank ") and shown.split()[-1].isdigit() else None
-    if not (received == squeezed or (received is None and rank == len(squeezed))):
+    # what the layer got keeps the other sizes in order (a pooling in between may have dropped some)
+    if received is not None:
+        if not _in_order(received, squeezed):
+            return None
+    elif rank is None or rank > len(squeezed) or (rank < len(squeezed) and not last):
         return None
+    got = format_shape(received) if received is not None else f"rank {rank}"
+    one = (
+        f"the last of its batches of {found.size} has one sample ({found.samples} % {found.size})"
+        if last and found is not None
+        else f"got a batch of one {format_shape(actual)}"
+    )
     return Diagnosis(
         "batch-dependent",
-        f"{model_label(context.model)}{_called(context)} got a batch of one {format_shape(actual)}, but a layer inside got "
-        f"{format_shape(squeezed)}: every size-1 axis was dropped, the batch axis too",
+        f"{model_label(context.model)}{_called(context)}{':' if last else ''} {one}, but a layer inside got "
+        f"{got}: every size-1 axis was dropped, the batch axis too",
         hint="a tf.squeeze (or np.squeeze) without axis drops a batch of one's batch axis: name the axis, "
         "tf.squeeze(x, axis=-1); batches of other sizes keep it",
-        expected=format_shape(actual),
-        actual=format_shape(squeezed),
+        expected=format_shape(batch),
+        actual=got,
         axis=0,
         layer=symptom.layer,
     )
+
+
+def _in_order(part: tuple[Any, ...], whole: tuple[Any, ...]) -> bool:
+    """Whether the sizes of `part` appear in `whole` in the same order (a subsequence)."""
+    rest = iter(whole)
+    return all(any(dim == size for size in rest) for dim in part)
 
 
 def _variable_length_data(declared: Any, actual: Any, context: ExplainContext, model: Any) -> Diagnosis | None:
@@ -217,6 +243,34 @@ def _whole_arrays_per_element(found: Diagnosis, actual: Any, context: ExplainCon
         "tf.data.Dataset.from_tensor_slices((x, y)) instead of from_tensors((x, y)), then .batch(32)"
     )
     return found
+
+
+def _generator_of_samples(found: Diagnosis, declared: Any, actual: Any, context: ExplainContext) -> Diagnosis | None:
+    """A Python generator that yields single samples: Keras takes each one for a batch.
+
+    A (32, 32, 3) image reads as 32 rows of (32, 3), one rank short of the model (tf_keras knows only
+    the rank). The facts are the arrays the suspended generator holds: one of them is a whole sample.
+    """
+    generator = context.inputs
+    if found.kind != "missing-axis" or not inspect.isgenerator(generator) or not isinstance(declared, Spec):
+        return None
+    if declared.rank is None or not isinstance(actual, tuple) or len(actual) != declared.rank - 1:
+        return None
+    per_sample = Spec(declared.dims[1:])
+    frame = generator.gi_frame
+    held = [context.shape_of(value) for value in (frame.f_locals.values() if frame is not None else ())]
+    if not any(isinstance(shape, tuple) and per_sample.match(shape, {}) for shape in held):
+        return None
+    return Diagnosis(
+        "missing-batch-axis",
+        f"input of {model_label(context.model)}{_called(context)}: the generator yields single samples "
+        f"{format_dims(declared.dims[1:])}, the model wants batches {format_dims(declared.dims)}",
+        hint="yield batches from the generator (np.stack a list of samples, or x[None, ...] for batches of one), "
+        "or batch it: tf.data.Dataset.from_generator(gen, output_signature=...).batch(32)",
+        expected=format_dims(declared.dims),
+        actual=format_shape(actual),
+        axis=0,
+    )
 
 
 def _fixed_batch(found: Diagnosis, context: ExplainContext) -> Diagnosis | None:

@@ -100,7 +100,11 @@ def _loss_node(match: re.Match[str], message: Message, context: Any) -> Diagnosi
 
 def _unordered(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
     """Two shapes in a loss, in an order that depends on the loss and the Keras version."""
-    first, second = parse_shape(match.group(1)), parse_shape(match.group(2))
+    return _labels_against_predictions(parse_shape(match.group(1)), parse_shape(match.group(2)), context)
+
+
+def _labels_against_predictions(first: tuple[Any, ...], second: tuple[Any, ...], context: Any) -> Diagnosis | None:
+    """Two operands of a loss, in no known order: the one shaped like the model's output is the predictions."""
     output = _output_shape(context.model)
     odd = _weights_misfit(first, second, context) or _neither_labels_nor_predictions(
         first, second, output, context.labels_shape
@@ -165,9 +169,10 @@ def in_the_loss(a: tuple[Any, ...], b: tuple[Any, ...], scope: str, context: Any
     """An element-wise op in a graph scope named after the model's own loss function (a user loss)."""
     loss = getattr(context.model, "loss", None)
     name = getattr(loss, "__name__", None)
-    if not isinstance(name, str) or scope.split("/")[0] != name:
+    # TensorFlow's name scopes drop a leading underscore and number repeats: _weighted_mse -> weighted_mse_1
+    if not isinstance(name, str) or not re.fullmatch(rf"{re.escape(name.lstrip('_'))}(_\d+)?", scope.split("/")[0]):
         return None
-    return _neither_labels_nor_predictions(a, b, _output_shape(context.model), context.labels_shape)
+    return _labels_against_predictions(a, b, context)
 
 
 def _neither_labels_nor_predictions(

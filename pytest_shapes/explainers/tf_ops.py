@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pytest_shapes.classify import stray_unit_axis
 from pytest_shapes.diagnosis import Diagnosis
-from pytest_shapes.explainers.batches import batches, hard_coded
+from pytest_shapes.explainers.batches import batch_sizes, batches, hard_coded
+from pytest_shapes.explainers.keras_input import too_many_axes
 from pytest_shapes.explainers.messages import SHAPE_PATTERN, Message, parse_shape
 from pytest_shapes.explainers.rootcause import root_cause
 from pytest_shapes.explainers.table import row
@@ -100,6 +102,8 @@ def _graph_binary(match: re.Match[str], message: Message, context: Any) -> Diagn
         return matmul(a, b, transpose_b=transpose_b)
     if re.search(r"= BiasAdd\w*\[", node):
         return _bias(a, b)
+    if re.search(r"= Einsum\[", node):
+        return _graph_einsum(node, a, b, message, context)
     if _ELEMENTWISE_NODES.search(node):
         return elementwise(a, b, message, context, node)
     return None
@@ -135,6 +139,7 @@ def elementwise(a: tuple[Any, ...], b: tuple[Any, ...], message: Message, contex
     return (
         _against_layer_state(a, b, _layer_names(message, scope), context)
         or last_batch_pair("an element-wise op on", a, b, context)
+        or fixed_batch_pair(a, b, context)
         or one_axis_short(a, b)
         or broadcast(a, b)
     )
@@ -199,7 +204,9 @@ def _against_layer_state(a: tuple[Any, ...], b: tuple[Any, ...], names: set[str]
     for layer in [*layers_called(model, names), *extra]:
         held = [_squeezed(shape) for shape in weight_shapes(layer)]
         for state, data in ((b, a), (a, b)):
-            if _squeezed(state) in held and _squeezed(data) not in held and data and data[-1] != state[-1]:
+            # a per-feature state (a mean, a scale) is one vector; a weight matrix times the data is another bug
+            vector = len(_squeezed(state)) == 1
+            if vector and _squeezed(state) in held and _squeezed(data) not in held and data and data[-1] != state[-1]:
                 return Diagnosis(
                     "size-mismatch",
                     f"layer '{layer.name}' was built (or adapted) for {state[-1]} on the last axis, "
@@ -346,6 +353,29 @@ def last_batch_pair(what: str, a: tuple[Any, ...], b: tuple[Any, ...], context: 
     return hard_coded(f"{what} {format_shape(a)} and {format_shape(b)}: one operand", found, context)
 
 
+def fixed_batch_pair(a: tuple[Any, ...], b: tuple[Any, ...], context: Any) -> Diagnosis | None:
+    """Operands that differ only in the batch axis, one of them the batch the model got: the other was made
+    with a fixed batch size (tf.zeros((BATCH_SIZE, units)) as an RNN's initial state, a constant mask)."""
+    if len(a) != len(b) or len(a) < 2 or not all(isinstance(dim, int) for dim in (a[0], b[0])):
+        return None
+    if a[0] == b[0] or 1 in (a[0], b[0]) or not all(x == y or 1 in (x, y) for x, y in zip(a[1:], b[1:], strict=True)):
+        return None
+    sizes = batch_sizes(context)
+    if (a[0] in sizes) == (b[0] in sizes):  # neither is the data's batch, or both are: no evidence which
+        return None
+    batch, fixed = (a[0], b[0]) if a[0] in sizes else (b[0], a[0])
+    return Diagnosis(
+        "batch-dependent",
+        f"element-wise op on {format_shape(a)} and {format_shape(b)}: the batch of {batch} the model got meets a "
+        f"tensor made for a batch of {fixed}",
+        hint="size it from the data at run time, not from a BATCH_SIZE constant: tf.random.normal(tf.shape(x)), "
+        "tf.zeros((tf.shape(x)[0], n)), tf.ones_like(x)",
+        expected=f"batch {batch}",
+        actual=f"batch {fixed}",
+        axis=0,
+    )
+
+
 def _last_batch(have: int, want: int, context: Any) -> Diagnosis | None:
     """A reshape whose element counts are in the ratio of the last batch to the others."""
     found = batches(context)
@@ -453,10 +483,15 @@ def _cropping(match: re.Match[str], message: Message, context: Any) -> Diagnosis
 
 
 def _downsampling(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
-    diagnosis = spatial(
-        f"layer '{match.group(1)}' downsamples below one pixel/step", format_shape(parse_shape(match.group(2)))
-    )
-    diagnosis.layer = match.group(1)
+    layer, received = match.group(1), parse_shape(match.group(2))
+    dims = re.search(r"(?i)(?:conv|pooling)_?([123])d", layer)
+    want = int(dims.group(1)) + 2 if dims else None
+    if want is not None and len(received) == want + 1:
+        # tf_keras checks a Conv2D's output sizes before its input's rank: an axis too many reads as "too small"
+        diagnosis = too_many_axes(f"input of layer '{layer}'", f"rank {want}", want, received, image=True)
+    else:
+        diagnosis = spatial(f"layer '{layer}' downsamples below one pixel/step", format_shape(received))
+    diagnosis.layer = layer
     return diagnosis
 
 
@@ -515,6 +550,9 @@ def _object_array(match: re.Match[str], message: Message, context: Any) -> Diagn
         for name, value in (("x", context.inputs), ("y", context.argument("y")))
         if getattr(getattr(value, "dtype", None), "kind", None) == "O"
     ]
+    numeric = getattr(getattr(context.inputs, "dtype", None), "kind", None) in ("i", "u", "f", "b")
+    if not found and (numeric or element in ("int", "float", "bool")) and _TEXT_LAYER.search(message.layer or ""):
+        return _numbers_for_text(match, message, context)  # Keras 3 converts a text layer's input to strings
     shape = context.shape_of(found[0][1]) if found else None
     where = f"{found[0][0]} {format_shape(shape)}" if found and isinstance(shape, tuple) else "an array"
     ragged = element in ("numpy.ndarray", "list") or (isinstance(shape, tuple) and len(shape) == 1 and element is None)
@@ -534,6 +572,26 @@ def _object_array(match: re.Match[str], message: Message, context: Any) -> Diagn
         hint=hint,
         expected="a numeric dtype (float32, int64 ...)",
         actual="object",
+    )
+
+
+_TEXT_LAYER = re.compile(r"(?i)text_?vectorization|string_?lookup")
+
+
+def _numbers_for_text(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    """Numbers where text is wanted: token ids into a TextVectorization or StringLookup (TensorFlow has no
+    cast from numbers to strings)."""
+    value = context.inputs
+    shape = context.shape_of(value) if value is not None else None
+    where = f"x {format_shape(shape)}" if isinstance(shape, tuple) else "the data"
+    layer = f"layer '{message.layer}'" if message.layer else "a layer"
+    return Diagnosis(
+        "dtype-mismatch",
+        f"{where} holds numbers, but {layer} takes strings (raw text)",
+        hint="give it the text itself; ids that are already tokens skip the TextVectorization/StringLookup "
+        "(feed them to the Embedding), or tf.strings.as_string(x) where numbers really are words",
+        expected="string",
+        actual="a numeric dtype",
     )
 
 
@@ -734,6 +792,8 @@ def _kernel_rank(match: re.Match[str], message: Message, context: Any) -> Diagno
     if len(value) != len(kernel) + 1:
         return None
     dims = len(kernel) - 2
+    if stray_unit_axis(value, channels=True) is not None:
+        return too_many_axes(f"input of a {dims}D convolution", f"rank {len(kernel)}", len(kernel), value, image=True)
     return Diagnosis(
         "rank-mismatch",
         f"a {dims}D convolution got {format_shape(value)}, one axis more than its rank {len(kernel)}",
@@ -906,9 +966,40 @@ def _einsum_rank(match: re.Match[str], message: Message, context: Any) -> Diagno
 
 def _einsum(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     want, axis, shape, got = match.group(1), match.group(2), parse_shape(match.group(3)), match.group(4)
+    summed = None if _in_attention(message, context) else _summed_letter(context, shape, int(axis))
+    return _einsum_conflict(want, axis, shape, got, summed)
+
+
+def _in_attention(message: Message, context: Any) -> bool:
     # inside an attention layer the summed letter is the key length: the key and value lengths differ
-    in_attention = _KERAS_ATTENTION.fullmatch(message.layer or "") or context.raised_in(_ATTENTION_CODE)
-    summed = None if in_attention else _summed_letter(context, shape, int(axis))
+    return bool(_KERAS_ATTENTION.fullmatch(message.layer or "") or context.raised_in(_ATTENTION_CODE))
+
+
+def _graph_einsum(
+    node: str, a: tuple[Any, ...], b: tuple[Any, ...], message: Message, context: Any
+) -> Diagnosis | None:
+    """Graph-mode shape inference of an Einsum node, whose text carries the equation."""
+    found = re.search(r'equation="([^"]+)"', node)
+    if found is None:
+        return None
+    equation = found.group(1).replace(" ", "")
+    inputs, _, output = equation.partition("->")
+    subscripts = inputs.split(",")
+    if len(subscripts) != 2 or "." in inputs or [len(part) for part in subscripts] != [len(a), len(b)]:
+        return None
+    sizes_a = dict(zip(subscripts[0], a, strict=True))
+    for axis, (letter, got) in enumerate(zip(subscripts[1], b, strict=True)):
+        want = sizes_a.get(letter)
+        if isinstance(want, int) and isinstance(got, int) and want != got:
+            summed = None if letter in output or _in_attention(message, context) else (equation, letter)
+            return _einsum_conflict(str(want), str(axis), b, str(got), summed)
+    return None
+
+
+def _einsum_conflict(
+    want: str, axis: str, shape: tuple[Any, ...], got: str, summed: tuple[str, str] | None
+) -> Diagnosis:
+    """An einsum letter of two sizes: `got` at `axis` of the operand `shape`, `want` in another."""
     if summed is not None:  # a letter the output drops is summed over: the inner sizes of a product
         equation, letter = summed
         return Diagnosis(
@@ -1111,6 +1202,7 @@ ROWS = (
     row(
         r"Cast string to (?:u?int|float|bfloat|half|bool)\w* is not supported", _string_array
     ),  # TensorFlow's Cast kernel
+    row(r"Cast (?:u?int|float|bfloat|half|bool)\w* to string is not supported", _numbers_for_text),  # the other way
     row(r"Failed to convert a NumPy array to a Tensor \(Unsupported object type ([\w.]+)\)", _object_array),
     row(r"Input '(\w+)' of '(\w+)' Op has type (\w+) that does not match type (\w+)", _dtype_graph),
     row(r"Value for attr 'T\w*' of (\w+) is not in the list of allowed values: ([\w, ]+)", _dtype_attr_named),

@@ -680,7 +680,7 @@ def test_multi_input_predict_one_sample():
 # source: keras-team/keras#5255 "Variational recurrent autoencoder and batch size"; keras-team/keras#7716
 #         (epsilon = K.random_normal(shape=(batch_size, latent_dim)) breaks on a smaller batch);
 #         tensorflow/models#25 ("Incompatible shapes: [10000,200] vs. [128,200]")
-# true kind: broadcast-incompatible (noise drawn for a fixed batch of 8, the batch has 4 samples)
+# true kind: batch-dependent (noise drawn for a hard-coded batch of 8, the batch has 4 samples)
 # fix: eps = tf.random.normal(tf.shape(z_mean))
 def test_vae_sampling_uses_fixed_batch_size():
     BATCH, LATENT = 8, 2
@@ -1445,3 +1445,210 @@ def test_one_hot_labels_inside_a_dataset_for_a_sparse_loss():
     model = keras.Sequential([keras.Input((6,)), layers.Dense(3, activation="softmax")])
     model.compile("adam", "sparse_categorical_crossentropy")
     model.fit(dataset, epochs=1, verbose=0)
+
+
+# source: PyTorch's RNNs take (time, batch, features); the same arrays in a Keras training loop
+# true kind: axis-order (20 steps of 4 sequences for a (None, 20, 8) model)
+# fix: x = np.transpose(x, (1, 0, 2))
+def test_time_major_sequences_in_a_training_loop():
+    inputs = keras.Input((20, 8))
+    model = keras.Model(inputs, layers.Dense(1)(layers.LSTM(4)(inputs)))
+    x = np.zeros((20, 4, 8), "float32")  # time-major
+    y = np.zeros((4, 1), "float32")
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(y - model(x, training=True)))
+    tape.gradient(loss, model.trainable_variables)
+
+
+class ResizeThenConv(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.conv = layers.Conv2D(4, 3)
+        self.head = layers.Dense(2)
+
+    def call(self, images):
+        images = tf.image.resize(images, (16, 16))  # a (4, 28, 28) batch reads as one 28-channel image
+        return self.head(layers.GlobalAveragePooling2D()(self.conv(images)))
+
+
+# source: keras-team/keras#10053-style grayscale batch without its channel axis, resized inside call()
+# true kind: missing-axis (4 images of 28x28 without the channel axis)
+# fix: model(x[..., None])
+def test_grayscale_batch_resized_inside_a_subclassed_model():
+    ResizeThenConv()(tf.zeros((4, 28, 28)))
+
+
+class SeriesRegressor(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.rnn = layers.Bidirectional(layers.LSTM(4))
+        self.out = layers.Dense(1)
+
+    def call(self, x):
+        return self.out(self.rnn(x))
+
+
+# source: univariate series fed to an RNN in a custom training loop (the labels count 4 series)
+# true kind: missing-axis (4 series of 20 steps, each step needs its feature axis)
+# fix: x[..., None]
+def test_univariate_series_in_a_training_loop():
+    model = SeriesRegressor()
+    x = np.zeros((4, 20), "float32")
+    y = np.zeros((4, 1), "float32")
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(y - model(x)))
+    tape.gradient(loss, model.trainable_variables)
+
+
+class AddChannel(layers.Layer):
+    def call(self, x):
+        return tf.expand_dims(x, axis=-1)  # the images already have their channel axis
+
+
+# source: an "add the channel axis" layer kept after the data gained one (expected ndim=4, found ndim=5)
+# true kind: extra-axis
+# fix: drop the expand_dims layer
+def test_channel_axis_added_twice_before_a_conv():
+    inputs = keras.Input((28, 28, 1))
+    layers.Conv2D(8, 3)(AddChannel()(inputs))
+
+
+class MeanPoolSqueeze(layers.Layer):
+    def call(self, x):
+        return tf.squeeze(tf.reduce_mean(x, axis=1, keepdims=True))  # no axis: a batch of one loses its own
+
+
+class Pooled(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.pool = MeanPoolSqueeze()
+        self.out = layers.Dense(2)
+
+    def call(self, x):
+        return self.out(self.pool(x))
+
+
+# source: biuyq/CT-GAN#5 pattern (tf.squeeze without axis meets a last batch of one), in a training loop
+# true kind: batch-dependent (9 samples in batches of 4: the last batch has one)
+# fix: tf.squeeze(x, axis=1)
+def test_squeeze_without_axis_in_a_loop_over_a_dataset():
+    model = Pooled()
+    dataset = tf.data.Dataset.from_tensor_slices(np.zeros((9, 5, 4), "float32")).batch(4)
+    for batch in dataset:
+        model(batch)
+
+
+class SqueezedHead(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.conv = layers.Conv2D(16, 3, padding="same")
+        self.pool = layers.GlobalAveragePooling2D(keepdims=True)
+        self.w = tf.Variable(tf.zeros((16, 10)))
+
+    def call(self, x):
+        return tf.matmul(tf.squeeze(self.pool(self.conv(x))), self.w)
+
+
+# source: biuyq/CT-GAN#5 "Shape must be rank 2 but is rank 1 for 'MatMul'" (tf.squeeze(pool3) with a batch of one)
+# true kind: batch-dependent (5 images in batches of 4: the last batch has one)
+# fix: tf.squeeze(x, axis=[1, 2])
+def test_squeeze_without_axis_meets_the_last_predict_batch():
+    SqueezedHead().predict(np.zeros((5, 6, 6, 3), "float32"), batch_size=4, verbose=0)
+
+
+BATCH_SIZE = 32
+
+
+class GRUEncoder(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.gru = layers.GRU(16)
+        self.out = layers.Dense(1)
+
+    def call(self, x):
+        state = tf.zeros((BATCH_SIZE, 16))  # the state for a fixed batch size
+        return self.out(self.gru(x, initial_state=state))
+
+
+# source: an RNN's initial state made with a BATCH_SIZE constant, called on a batch of another size
+# true kind: batch-dependent
+# fix: tf.zeros((tf.shape(x)[0], 16))
+def test_initial_state_for_a_fixed_batch_size():
+    GRUEncoder()(tf.zeros((8, 10, 3)))
+
+
+def _weighted_mse(y_true, y_pred):
+    return tf.reduce_mean(2.0 * tf.square(y_true - y_pred), axis=-1)
+
+
+# source: a custom loss function (its name starts with "_") given labels with an extra column
+# true kind: target-mismatch (4 label columns for 3 outputs)
+# fix: y[:, :3], or Dense(4)
+def test_private_loss_function_gets_an_extra_label_column():
+    model = keras.Sequential([keras.Input((5,)), layers.Dense(3)])
+    model.compile("adam", _weighted_mse)
+    model.fit(np.zeros((8, 5), "float32"), np.zeros((8, 4), "float32"), batch_size=4, epochs=1, verbose=0)
+
+
+# source: TextVectorization called on ids that are already tokens ("Cast int64 to string is not supported")
+# true kind: dtype-mismatch
+# fix: feed the raw text, or skip the vectorizer
+def test_text_vectorization_given_token_ids():
+    vectorize = layers.TextVectorization(max_tokens=20, output_sequence_length=4)
+    vectorize.adapt(["the cat sat", "the dog ran"])
+    vectorize(np.array([[3, 5, 2], [4, 1, 0]], "int64"))
+
+
+# source: "expected convolution2d_input_1 to have 4 dimensions, but got array with shape (32, 32, 3)"
+#         (a generator that yields one image at a time)
+# true kind: missing-batch-axis
+# fix: yield batches (np.stack), or tf.data.Dataset.from_generator(...).batch(32)
+def test_generator_yields_one_image_at_a_time():
+    model = keras.Sequential([keras.Input((32, 32, 3)), layers.Conv2D(4, 3), layers.Flatten(), layers.Dense(2)])
+    model.compile("adam", "categorical_crossentropy")
+
+    def images():
+        while True:
+            image = np.zeros((32, 32, 3), "float32")
+            label = np.array([1.0, 0.0], "float32")
+            yield image, label
+
+    model.fit(images(), steps_per_epoch=2, epochs=1, verbose=0)
+
+
+class AttentionScores(layers.Layer):
+    def __init__(self, units, output_dim):
+        super().__init__()
+        self.units, self.output_dim = units, output_dim
+
+    def build(self, input_shape):
+        self.w = self.add_weight(name="w", shape=(self.output_dim, self.units))  # rows from the wrong size
+
+    def call(self, x):
+        return tf.einsum("btf,fu->btu", x, self.w)
+
+
+# source: datalogue/keras-attention#1 "Dimensions must be equal, but are 32 and 4 for 'AttentionDecoder/MatMul_4'"
+# true kind: matmul-incompatible (the kernel has 4 rows for 32 features)
+# fix: shape=(input_shape[-1], self.units)
+def test_attention_kernel_sized_from_the_output():
+    inputs = keras.Input((10, 32))
+    AttentionScores(32, 4)(layers.LSTM(32, return_sequences=True)(inputs))
+
+
+class NMU(layers.Layer):
+    def __init__(self, units, inputs):
+        super().__init__()
+        self.w = tf.Variable(tf.ones((inputs, units)))
+
+    def call(self, x):
+        return tf.reduce_prod(x * self.w + 1 - self.w, axis=1)  # element-wise with an (in, out) matrix
+
+
+# source: keras-team/keras#15470 "Keras custom layer issue" (inputs * W with W of shape (in, out))
+# true kind: broadcast-incompatible
+# fix: reshape for broadcasting, x[:, :, None] * W
+def test_weight_matrix_multiplied_element_wise():
+    model = keras.Sequential([keras.Input((3,)), NMU(2, 3)])
+    model.compile("rmsprop", "mse")
+    model.fit(np.zeros((12, 3), "float32"), np.zeros((12, 2), "float32"), batch_size=4, epochs=1, verbose=0)
