@@ -70,11 +70,13 @@ def compare(
     *,
     role: str = "input",
     expected_text: str | None = None,
+    batch_first: bool = False,
 ) -> Diagnosis:
     """Root cause for two concrete shapes; None in `expected` means any size.
 
     Also the entry point for explainers, which get both shapes from an error
-    message or a model rather than from a spec.
+    message or a model rather than from a spec. `batch_first`: the facts (the
+    labels' count) say axis 0 is the batch, so it never moves.
     """
     exp, act = tuple(expected), tuple(actual)
     expected_text = expected_text or format_dims(exp)
@@ -125,14 +127,19 @@ def compare(
                 )
             elif role == "input" and index == 0:
                 hint = (
-                    f"the value carries an extra leading axis of size {act[0]}: pass it one item at a time, "
-                    f"or reshape to {format_shape(fixed)}"
+                    f"the value carries an extra leading axis of size {act[0]}: pass it one item at a time "
+                    f"(x[0] is {format_shape(fixed)})"
                 )
+                if len(act) > 2 and isinstance(act[0], int) and isinstance(act[1], int):
+                    # (2 clips, 4 frames, ...) for a frame model: the clips' frames become one batch
+                    merged = (act[0] * act[1], *act[2:])
+                    target = format_shape((-1, *act[2:]))
+                    hint += f", or merge it into the batch: x.reshape({target}) gives {format_shape(merged)}"
             else:
                 hint = f"remove axis {index} (size {act[index]}): {format_shape(act)} -> {format_shape(fixed)}"
             return result("extra-axis", f"axis {index} of size {_show(act[index])} is extra", hint, axis=index)
     if len(act) == len(exp):
-        permutation = _permutation(exp, act)
+        permutation = _permutation(exp, act, batch_first=batch_first)
         if permutation is not None:
             fixed = tuple(act[i] for i in permutation)
             perm = list(permutation)
@@ -145,6 +152,7 @@ def compare(
                 detail,
                 f"transpose: tf.transpose(x, perm={perm}) or np.transpose(x, {tuple(perm)})"
                 f"  # {actual_text} -> {format_shape(fixed)}",
+                axis=0 if perm[0] != 0 else None,  # the batch axis is the one out of place
             )
         differing = [i for i in range(len(exp)) if not _dim_fits(exp[i], act[i])]
         index = differing[0]
@@ -187,7 +195,7 @@ def _show(dim: Any) -> str:
     return "None" if dim is None else str(dim)
 
 
-def _permutation(expected: Shape, actual: Shape) -> tuple[int, ...] | None:
+def _permutation(expected: Shape, actual: Shape, *, batch_first: bool = False) -> tuple[int, ...] | None:
     """The permutation of `actual`'s axes that fits `expected`, closest to the identity.
 
     Closest means fewest inversions, so channels-first (N, C, H, W) reads as
@@ -206,7 +214,7 @@ def _permutation(expected: Shape, actual: Shape) -> tuple[int, ...] | None:
             inversions = sum(1 for i in range(len(perm)) for j in range(i + 1, len(perm)) if perm[i] > perm[j])
             if inversions and (best is None or inversions < best[0]):
                 best = (inversions, perm)
-    if best is None and keep_batch:
+    if best is None and keep_batch and not batch_first:
         best = _batch_swapped(expected, actual)
     if best is None:
         return None

@@ -71,7 +71,8 @@ CONTRACT_KINDS = {
             "input",
             "extra-axis",
             "axis 0 of size 8 is extra",
-            "the value carries an extra leading axis of size 8: pass it one item at a time, or reshape to (32, 64)",
+            "the value carries an extra leading axis of size 8: pass it one item at a time (x[0] is (32, 64)), "
+            "or merge it into the batch: x.reshape((-1, 64)) gives (256, 64)",
             id="extra-leading-axis",
         ),
         pytest.param(

@@ -870,6 +870,31 @@ SHAPE_BUGS = {
         "element-wise op on (None, 3) and (3, 2): axis 1 is 3 vs 2*",
         "reshape one operand",
     ),
+    "test_ten_recordings_of_three_steps_for_a_ten_step_model": (
+        "size-mismatch",
+        "input of Sequential '*'.fit(): expected (None, 10, 6), got (10, 3, 6) (axis 1: expected 10, got 3)",
+        "make axis 1 10 long",
+    ),
+    "test_labels_of_the_data_shape_are_not_an_autoencoder": (
+        "target-mismatch",
+        "loss/metric: labels (None, 4) vs predictions (None, 3)*",
+        "make the last layer Dense(4)",
+    ),
+    "test_batch_size_written_into_the_input_shape": (
+        "extra-axis",
+        "the model's input (None, 32, 10) includes the batch size 32: the data (64, 10) has samples (10,)*",
+        "keras.Input(shape=(10,))",
+    ),
+    "test_video_clips_for_a_frame_model": (
+        "extra-axis",
+        "input of Sequential '*'.predict(): expected (None, 16, 16, 3), got (2, 4, 16, 16, 3) (axis 0 of size 2*",
+        "x.reshape((-1, 16, 16, 3)) gives (8, 16, 16, 3)",
+    ),
+    "test_one_label_array_missing_for_a_three_output_model": (
+        "structure-mismatch",
+        "the labels are a list of 2 arrays, the model has 3 outputs (cls, box, aux)",
+        "[y_cls, y_box, y_aux]",
+    ),
     "test_one_hot_labels_inside_a_dataset_for_a_sparse_loss": (
         "target-mismatch",
         "loss/metric: labels * vs predictions * (one-hot labels given to a sparse loss that expects class ids)",

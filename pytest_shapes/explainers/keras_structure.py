@@ -139,6 +139,35 @@ def _label_keys(match: re.Match[str], message: Message, context: Any) -> Diagnos
     )
 
 
+def _labels_per_output(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """tf_keras pairs the labels with the outputs by structure: keyed by other names, or a list of another length."""
+    found = _label_keys(match, message, context)
+    if found is not None:
+        return found
+    labels, names = context.argument("y"), getattr(context.model, "output_names", None)
+    if not isinstance(labels, list | tuple) or not isinstance(names, list | tuple) or len(labels) == len(names):
+        return None
+    return Diagnosis(
+        "structure-mismatch",
+        f"the labels are a {type(labels).__name__} of {len(labels)} arrays, the model has {len(names)} outputs "
+        f"({', '.join(map(str, names))})",
+        hint=f"give one label array per output, in the outputs' order: [{', '.join(f'y_{name}' for name in names)}] "
+        "(or a dict keyed by the output names)",
+        expected=f"{len(names)} label arrays",
+        actual=f"{len(labels)} label arrays",
+    )
+
+
+_DIFFERENT_STRUCTURES = _structure(
+    "give y the structure of the model's outputs: one array per output, as a list or a dict keyed by output name"
+)
+
+
+def _outputs_and_labels(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """Keras 3 compares the labels' structure with the outputs': the facts say how, the message that they differ."""
+    return _labels_per_output(match, message, context) or _DIFFERENT_STRUCTURES(match, message, context)
+
+
 def _no_labels(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
     """fit/evaluate given inputs alone for a model compiled with a loss: the labels are missing from the data.
 
@@ -313,13 +342,8 @@ ROWS = (
     ),
     row(r"^None values not supported|Target data is missing\. Your model was compiled with", _no_labels),
     row(r"Expected \w+, but got \w+ of type 'str'", _label_keys),  # Keras 3: a label key made a tensor
-    row(r"The two structures don't have the same (?:sequence length|nested structure)", _label_keys),  # tf_keras
-    row(
-        r"y_true and y_pred have different structures",
-        _structure(
-            "give y the structure of the model's outputs: one array per output, as a list or a dict keyed by output name"
-        ),
-    ),
+    row(r"The two structures don't have the same (?:sequence length|nested structure)", _labels_per_output),  # tf_keras
+    row(r"y_true and y_pred have different structures", _outputs_and_labels),
     # weights and states
     row(
         r"You called `set_weights\(weights\)` on layer [\"']?[\w/.-]+[\"']? with a weight list of length \d+, but the layer was expecting \d+ weights",

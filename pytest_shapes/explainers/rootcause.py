@@ -13,9 +13,16 @@ from itertools import permutations
 from typing import Any
 
 from pytest_shapes.adapters.datasets import batching, element_of, input_shapes
-from pytest_shapes.classify import find_mismatch, wrong_order_hint
+from pytest_shapes.classify import compare, find_mismatch, wrong_order_hint
 from pytest_shapes.diagnosis import Diagnosis
-from pytest_shapes.explainers.batches import BATCHED_METHODS, KERAS_DEFAULT_BATCH, batches, declared_batch, hard_coded
+from pytest_shapes.explainers.batches import (
+    BATCHED_METHODS,
+    KERAS_DEFAULT_BATCH,
+    batch_sizes,
+    batches,
+    declared_batch,
+    hard_coded,
+)
 from pytest_shapes.explainers.context import ExplainContext, is_keras_model
 from pytest_shapes.explainers.declared import declared_wrong
 from pytest_shapes.explainers.messages import parse_shape
@@ -55,9 +62,13 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
                 validation = context.argument("validation_data")
                 found = _unbatched_dataset(declared, validation, input_shapes(validation), where, "validation_data")
             found = found or find_mismatch(declared, actual, f"input{{path}} of {model_label(model)}{method}")
+            batch_moved = found is not None and found.kind == "axis-order" and found.axis == 0
+            if batch_moved and isinstance(declared, Spec) and _samples_first(actual, context):
+                found = compare(declared.dims, actual, where, batch_first=True)  # the labels pin the batch axis
             if found is not None:
                 diagnosis = (
                     _dataset_size_in_input(found, context)
+                    or _batch_size_in_input(found, declared, actual, context)
                     or _fixed_batch(found, context)
                     or _batch_axis_elsewhere(found, declared, actual, context)
                     or _whole_arrays_per_element(found, actual, context)
@@ -259,7 +270,11 @@ def _generator_of_samples(found: Diagnosis, declared: Any, actual: Any, context:
     per_sample = Spec(declared.dims[1:])
     frame = generator.gi_frame
     held = [context.shape_of(value) for value in (frame.f_locals.values() if frame is not None else ())]
-    if not any(isinstance(shape, tuple) and per_sample.match(shape, {}) for shape in held):
+    # Keras 3 shows the element as it read it: a sample's first axis taken for the batch
+    read_as_batch = any(isinstance(dim, int) for dim in actual[1:]) and tuple(actual[1:]) == tuple(declared.dims[2:])
+    if not read_as_batch and not any(isinstance(shape, tuple) and per_sample.match(shape, {}) for shape in held):
+        if all(dim is None for dim in actual):  # tf_keras knows only the rank: samples, or batches short of an axis
+            return _generator_rank(declared, actual, context)
         return None
     return Diagnosis(
         "missing-batch-axis",
@@ -270,6 +285,20 @@ def _generator_of_samples(found: Diagnosis, declared: Any, actual: Any, context:
         expected=format_dims(declared.dims),
         actual=format_shape(actual),
         axis=0,
+    )
+
+
+def _generator_rank(declared: Spec, actual: tuple[Any, ...], context: ExplainContext) -> Diagnosis:
+    shown = format_dims(declared.dims)
+    return Diagnosis(
+        "rank-mismatch",
+        f"input of {model_label(context.model)}{_called(context)}: the generator's elements have rank {len(actual)}, "
+        f"the model wants batches {shown}",
+        hint="single samples? yield batches (np.stack a list of samples), or batch it: "
+        "tf.data.Dataset.from_generator(gen, output_signature=...).batch(32); batches whose samples lack an "
+        "axis (a channel)? add it where the generator makes them: x[..., None]",
+        expected=shown,
+        actual=f"rank {len(actual)}",
     )
 
 
@@ -296,6 +325,36 @@ def _fixed_batch(found: Diagnosis, context: ExplainContext) -> Diagnosis | None:
         )
     found_batches = batches(context)
     return hard_coded("the model", found_batches, context) if found_batches is not None else None
+
+
+def _samples_first(actual: Any, context: ExplainContext) -> bool:
+    """Whether the labels (given to fit, or named so beside x in a loop) count as many samples as axis 0 holds."""
+    labels = context.labels_shape or context.local_labels_shape
+    return isinstance(actual, tuple) and bool(actual) and labels is not None and bool(labels) and labels[0] == actual[0]
+
+
+def _batch_size_in_input(found: Diagnosis, declared: Any, actual: Any, context: ExplainContext) -> Diagnosis | None:
+    """`Input(shape=(32, 10))` for batches of 32 samples of 10: the batch size went into the per-sample shape."""
+    if found.kind != "missing-axis" or found.axis != 1 or not isinstance(declared, Spec) or not declared.dims:
+        return None
+    if context.dataset is not None or not isinstance(actual, tuple) or not actual or not isinstance(actual[0], int):
+        return None  # arrays: a dataset's batches (frames for a model of clips) lack an axis instead
+    size = declared.dims[1] if len(declared.dims) > 2 else None
+    if not isinstance(size, int) or size < 2 or size not in {*batch_sizes(context), context.batch_size}:
+        return None
+    if not isinstance(actual, tuple) or tuple(declared.dims[2:]) != tuple(actual[1:]):
+        return None
+    per_sample = format_dims(declared.dims[2:])
+    return Diagnosis(
+        "extra-axis",
+        f"the model's input {format_dims(declared.dims)} includes the batch size {size}: the data "
+        f"{format_shape(actual)} has samples {format_shape(actual[1:])}, which Keras batches itself",
+        hint=f"declare one sample's shape: keras.Input(shape={per_sample}) (the batch axis is added, and "
+        "batch_size= is given to fit/predict)",
+        expected=format_dims(declared.dims),
+        actual=format_shape(actual),
+        axis=1,
+    )
 
 
 def _dataset_size_in_input(found: Diagnosis, context: ExplainContext) -> Diagnosis | None:

@@ -473,7 +473,9 @@ def _reproduces_its_input(symptom: Diagnosis, context: Any) -> Diagnosis | None:
     """fit(x, x): the labels are the data itself (an autoencoder), so an output of another size is the
     model's fault, not the labels'."""
     labels, data = context.labels_shape, context.input_shapes
-    if symptom.kind != "target-mismatch" or not labels or labels != data or context.argument("y") is None:
+    y = context.argument("y")
+    # the same array (fit(x, x)), not labels that happen to have the data's shape
+    if symptom.kind != "target-mismatch" or not labels or labels != data or y is None or y is not context.inputs:
         return None
     predictions = parse_shape(symptom.expected or "")
     if len(predictions) != len(labels) or tuple(predictions[1:]) == tuple(labels[1:]):

@@ -1652,3 +1652,57 @@ def test_weight_matrix_multiplied_element_wise():
     model = keras.Sequential([keras.Input((3,)), NMU(2, 3)])
     model.compile("rmsprop", "mse")
     model.fit(np.zeros((12, 3), "float32"), np.zeros((12, 2), "float32"), batch_size=4, epochs=1, verbose=0)
+
+
+# source: a blind set of look-alikes: 10 recordings of 3 steps for a 10-step model (the 10 labels pin axis 0)
+# true kind: size-mismatch (not time-major: swapping would leave 3 samples for 10 labels)
+# fix: record 10 steps, or build the model for 3
+def test_ten_recordings_of_three_steps_for_a_ten_step_model():
+    model = keras.Sequential([keras.Input((10, 6)), layers.Flatten(), layers.Dense(1)])
+    model.compile("adam", "mse")
+    model.fit(np.zeros((10, 3, 6), "float32"), np.zeros((10, 1), "float32"), batch_size=5, epochs=1, verbose=0)
+
+
+# source: a CSV's id column kept beside one-hot labels, so y has the data's shape (6, 4) by chance
+# true kind: target-mismatch (not an autoencoder: y is not x)
+# fix: y[:, 1:]
+def test_labels_of_the_data_shape_are_not_an_autoencoder():
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation="softmax")])
+    model.compile("adam", "categorical_crossentropy")
+    y = np.hstack([np.arange(6, dtype="float32")[:, None], np.eye(3, dtype="float32")[[0, 1, 2, 0, 1, 2]]])
+    model.fit(np.zeros((6, 4), "float32"), y, epochs=1, verbose=0)
+
+
+# source: "Input(shape=(batch_size, features))", a common first-model mistake
+# true kind: extra-axis (the batch size 32 went into the per-sample shape)
+# fix: keras.Input(shape=(10,))
+def test_batch_size_written_into_the_input_shape():
+    model = keras.Sequential([keras.Input((32, 10)), layers.Dense(1)])
+    model.compile("adam", "mse")
+    model.fit(np.zeros((64, 10), "float32"), np.zeros((64, 1), "float32"), batch_size=32, epochs=1, verbose=0)
+
+
+# source: video clips (clips, frames, h, w, c) given to a model of single frames
+# true kind: extra-axis (the clips' axis; TimeDistributed, or frames merged into the batch)
+# fix: x.reshape((-1, 16, 16, 3))
+def test_video_clips_for_a_frame_model():
+    model = keras.Sequential([keras.Input((16, 16, 3)), layers.Conv2D(4, 3), layers.Flatten(), layers.Dense(2)])
+    model.predict(np.zeros((2, 4, 16, 16, 3), "float32"), verbose=0)
+
+
+# source: a multi-output model (class, box, aux) given a list of two label arrays
+# true kind: structure-mismatch
+# fix: model.fit(x, [y_cls, y_box, y_aux])
+def test_one_label_array_missing_for_a_three_output_model():
+    inputs = keras.Input((16,))
+    hidden = layers.Dense(8)(inputs)
+    outputs = [
+        layers.Dense(3, name="cls")(hidden),
+        layers.Dense(4, name="box")(hidden),
+        layers.Dense(1, name="aux")(hidden),
+    ]
+    model = keras.Model(inputs, outputs)
+    model.compile("adam", ["mse", "mse", "mse"])
+    model.fit(
+        np.zeros((8, 16), "float32"), [np.zeros((8, 3), "float32"), np.zeros((8, 4), "float32")], epochs=1, verbose=0
+    )
