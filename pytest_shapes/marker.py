@@ -26,7 +26,7 @@ class MarkerContract:
 
 def contract_of(item: pytest.Item) -> MarkerContract | None:
     """The closest expect_shape marker of `item`, parsed (SpecError when invalid)."""
-    mark = item.get_closest_marker(MARKER)
+    mark = _closest_mark(item)
     if mark is None:
         return None
     source = _source(mark)
@@ -41,6 +41,26 @@ def contract_of(item: pytest.Item) -> MarkerContract | None:
     except Exception as error:  # whatever the marker holds, the test gets a collection error, never INTERNALERROR
         reason = _reason(error).replace("_arguments()", f"{MARKER}()")
         raise SpecError(f"{item.nodeid}: invalid @pytest.mark.{source}: {reason}") from None
+
+
+_PARENT_MARK: pytest.StashKey[pytest.Mark | None] = pytest.StashKey()
+
+
+def _closest_mark(item: pytest.Item) -> pytest.Mark | None:
+    """`item.get_closest_marker(MARKER)`, with the parents' answer looked up once per module or class.
+
+    Walking the node chain for every test costs each test of a large suite some microseconds; the
+    parents' marks are all set once collection ends, before the first test runs.
+    """
+    for mark in item.own_markers:
+        if mark.name == MARKER:
+            return mark
+    parent = item.parent
+    if parent is None:
+        return None
+    if _PARENT_MARK not in parent.stash:
+        parent.stash[_PARENT_MARK] = parent.get_closest_marker(MARKER)
+    return parent.stash[_PARENT_MARK]
 
 
 def _reason(error: Exception) -> str:
