@@ -49,8 +49,8 @@ _PARENT_MARK: pytest.StashKey[pytest.Mark | None] = pytest.StashKey()
 def _closest_mark(item: pytest.Item) -> pytest.Mark | None:
     """`item.get_closest_marker(MARKER)`, with the parents' answer looked up once per module or class.
 
-    Walking the node chain for every test costs each test of a large suite some microseconds; the
-    parents' marks are all set once collection ends, before the first test runs.
+    Walking the node chain for every test costs each test of a large suite some microseconds, and
+    the marks a module or class carries do not change while its tests run.
     """
     for mark in item.own_markers:
         if mark.name == MARKER:
