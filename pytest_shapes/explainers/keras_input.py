@@ -146,12 +146,12 @@ _CALLS = ("__call__", "call", "predict_on_batch")
 
 
 def _sample_count(context: Any, received: tuple[Any, ...]) -> tuple[Any, ...] | None:
-    """The shape of the data given to fit/evaluate, when the layer got it as given and its labels
-    prove that axis 0 counts samples.
+    """The shape of the data given to fit/evaluate (or to the model in a training loop of its own),
+    when the layer got it as given and its labels prove that axis 0 counts samples.
 
     Keras checks that x and y have as many samples before any layer runs: a layer that then gets
     the data's batches one rank short got samples that each lack an axis, never one sample without
-    its batch axis.
+    its batch axis. In an own loop the labels are the array named so beside x.
     """
     if context.dataset is not None:
         return None

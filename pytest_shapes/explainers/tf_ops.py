@@ -742,7 +742,7 @@ def _conv_rank(match: re.Match[str], message: Message, context: Any) -> Diagnosi
     )
 
 
-def _stray_unit_axis(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[tuple[Any, ...], int] | None:
+def _unit_axis_the_other_lacks(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[tuple[Any, ...], int] | None:
     """The longer of two shapes one rank apart, and its one non-batch size-1 axis whose removal gives the other."""
     if abs(len(a) - len(b)) != 1:
         return None
@@ -1051,7 +1051,7 @@ def _summed_letter(context: Any, shape: tuple[Any, ...], axis: int) -> tuple[str
 def _dot_axes(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     size_a, axis_a, size_b, axis_b = match.group(1), match.group(2), match.group(3), match.group(4)
     a, b = parse_shape(match.group(5)), parse_shape(match.group(6))
-    stray = _stray_unit_axis(a, b)
+    stray = _unit_axis_the_other_lacks(a, b)
     if stray is not None:
         return _extra_unit_axis(f"layers.Dot on {format_shape(a)} and {format_shape(b)}", *stray, "first")
     return Diagnosis(
