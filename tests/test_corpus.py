@@ -609,6 +609,12 @@ SHAPE_BUGS = {
         "metric: labels (8,) are class ids, the predictions (None, 10) class scores*",
         "y = keras.utils.to_categorical(y, 10)",
     ),
+    "test_mean_iou_on_softmax_segmentation_maps": (
+        "target-mismatch",
+        "metric: an IoU metric compares class ids, but the predictions (None, 8, 8, 3) are 3 class scores per "
+        "position against labels (4, 8, 8, 1) of one class id each",
+        "keras.metrics.MeanIoU(num_classes=3, sparse_y_pred=False)",
+    ),
     "test_einsum_bilinear_score_with_a_square_weight": (
         "matmul-incompatible",
         "einsum 'bkd,de,be->bk' sums over 'e', which is 16 in the operand (16, 16) (axis 1) and 24 in another",

@@ -42,10 +42,54 @@ def _in_a_loss(build: Builder) -> Builder:
 
     def in_a_loss(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
         if _LOSS_CODE.search(message.text) or context.raised_in(_LOSS_CODE):
-            return _class_ids_for_a_confusion_metric(message, context) or build(match, message, context)
+            return (
+                _class_ids_for_a_confusion_metric(message, context)
+                or _class_scores_for_iou(match, message, context)
+                or build(match, message, context)
+            )
         return None
 
     return in_a_loss
+
+
+_IOU_METRIC = re.compile(r"iou_metrics")
+
+
+def _class_scores_for_iou(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """Labels and predictions that meet in an IoU metric (MeanIoU, IoU ...) with different sizes.
+
+    The metric flattens both before its confusion matrix, so the operands are (n,) and (m,),
+    whatever the labels' and the model's shapes were. It takes class ids for both: m = n * C,
+    with C the model's last axis, is class scores given as predictions.
+    """
+    if not (_IOU_METRIC.search(message.text) or context.raised_in(_IOU_METRIC)):
+        return None
+    first, second = parse_shape(match.group(1)), parse_shape(match.group(2))
+    sizes = sorted(math.prod(shape) for shape in (first, second) if None not in shape)
+    if len(sizes) != 2 or sizes[0] == sizes[1]:
+        return None
+    output = _output_shape(context.model)
+    if output is None or output[-1] in (None, 1) or sizes[1] != sizes[0] * output[-1]:
+        return Diagnosis(
+            "target-mismatch",
+            f"metric: the labels and the predictions reach an IoU metric with {sizes[0]} and {sizes[1]} entries; "
+            "it compares one class id with one class id",
+            hint="give the metric class ids for both, or say which are not: class scores as predictions -> "
+            "sparse_y_pred=False, one-hot labels -> sparse_y_true=False (or OneHotMeanIoU)",
+            expected=format_shape(first),
+            actual=format_shape(second),
+        )
+    classes, labels = output[-1], context.labels_shape
+    given = f"labels {format_shape(labels)}" if labels is not None else "the labels"
+    return Diagnosis(
+        "target-mismatch",
+        f"metric: an IoU metric compares class ids, but the predictions {format_shape(output)} are {classes} "
+        f"class scores per position against {given} of one class id each",
+        hint=f"let the metric take the argmax of the scores: keras.metrics.MeanIoU(num_classes={classes}, "
+        "sparse_y_pred=False) (for one-hot labels too: sparse_y_true=False, or OneHotMeanIoU)",
+        expected=format_shape((*output[:-1], 1)) if labels is None else format_shape(labels),
+        actual=format_shape(output),
+    )
 
 
 _CONFUSION_METRIC = re.compile(r"confusion_metrics|confusion_matrix_variables")
@@ -450,6 +494,11 @@ ROWS = (
         rf"Shapes must be equal rank, but are \d+ and \d+\s+From merging shape \d+ with other shapes\. "
         rf"for '\{{\{{node [^']*confusion_matrix[^']*' with input shapes: ({S}), ({S})",
         _confusion_matrix,
+    ),
+    # tf.math.confusion_matrix stacks the flattened labels and predictions (Keras 2 IoU metrics)
+    row(
+        rf"Shapes of all inputs must match: values\[0\]\.shape = ({S}) != values\[1\]\.shape = ({S})",
+        _class_scores_for_iou,
     ),
     row(rf"labels must be 1-D, but got shape ({S})", _sparse_labels_rank),  # SparseSoftmaxCrossEntropyWithLogits
     row(r"targets must be 1-dimensional \[Op:InTopKV2\]", _top_k_targets),

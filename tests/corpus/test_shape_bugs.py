@@ -1172,6 +1172,13 @@ def test_precision_metric_on_class_ids():
     model.fit(x, y, epochs=1, verbose=0)
 
 
+def test_mean_iou_on_softmax_segmentation_maps():
+    images, masks = np.zeros((4, 8, 8, 3), "float32"), np.zeros((4, 8, 8, 1), "int32")
+    model = keras.Sequential([keras.Input((8, 8, 3)), layers.Conv2D(3, 1, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=[keras.metrics.MeanIoU(num_classes=3)])
+    model.fit(images, masks, epochs=1, verbose=0)
+
+
 def test_einsum_bilinear_score_with_a_square_weight():
     keys, query = tf.zeros((2, 5, 16)), tf.zeros((2, 24))
     weight = tf.zeros((16, 16))  # meant (16, 24): keys' width by the query's
