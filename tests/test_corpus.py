@@ -491,6 +491,27 @@ SHAPE_BUGS = {
         "tf.tile: 3 multiples for a tensor of rank 2 (None, 4)",
         "tf.tile(tf.expand_dims(x, 1), [1, n, 1])",
     ),
+    "test_tile_eagerly_a_context_vector_without_a_time_axis": (
+        "missing-axis",
+        "tf.tile: 3 multiples for a tensor of rank 2 (2, 4)",
+        "tf.tile(tf.expand_dims(x, 1), [1, n, 1])  # (2, 4) -> (2, 1, 4)",
+    ),
+    # the letter the operand lacks is the one whose removal lines its sizes up with the other operands'
+    "test_einsum_attention_values_without_the_head_axis": (
+        "missing-axis",
+        "einsum 'bhqk,bhkd->bhqd': operand 1 is (2, 5, 8), without the 'h' axis (axis 1, 4 long in another operand)*",
+        "(2, 5, 8) -> (2, 4, 5, 8); or if it is the same for every 'h', drop the letter: tf.einsum('bhqk,bkd->bhqd'",
+    ),
+    "test_einsum_in_a_graph_on_values_without_the_head_axis": (
+        "missing-axis",
+        "einsum 'bhqk,bhkd->bhqd': operand 1 is (None, 5, 8), without the 'h' axis*",
+        "(None, 5, 8) -> (None, 4, 5, 8)",
+    ),
+    "test_einsum_shared_projection_under_per_sample_subscripts": (
+        "missing-batch-axis",
+        "einsum 'btd,bdk->btk': operand 1 is (16, 4), without the 'b' axis (axis 0, 3 long in another operand)*",
+        "drop the letter: tf.einsum('btd,dk->btk', ...)",
+    ),
     "test_squeeze_without_axis_on_a_batch_of_one": (
         "batch-dependent",
         "loss/metric: labels () vs predictions (1, 3): the labels lost the batch axis of a batch of 1",

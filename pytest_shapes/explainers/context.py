@@ -281,17 +281,27 @@ def model_and_inputs_from_traceback(error: BaseException) -> tuple[Any, Any, str
 
 def _innermost_tf_op_arguments(error: BaseException) -> list[Any]:
     arguments: list[Any] = []
+    generated: list[Any] = []  # ops without the wrapper (tf.tile): their generated function's own arguments
     tb = error.__traceback__
     while tb is not None:
         frame = tb.tb_frame
-        if frame.f_code.co_name == "error_handler" and frame.f_code.co_filename.endswith(_TF_ERROR_HANDLER):
+        code = frame.f_code
+        if code.co_name == "error_handler" and code.co_filename.endswith(_TF_ERROR_HANDLER):
             args, kwargs = frame.f_locals.get("args"), frame.f_locals.get("kwargs")
             arguments = [
                 *(args if isinstance(args, tuple) else ()),
                 *(kwargs.values() if isinstance(kwargs, dict) else ()),
             ]
+        elif not generated and _GENERATED_OPS.search(code.co_filename):
+            names = code.co_varnames[: code.co_argcount]
+            generated = [
+                frame.f_locals[name] for name in names if name not in ("name", "ctx") and name in frame.f_locals
+            ]
         tb = tb.tb_next
-    return arguments
+    return arguments or generated
+
+
+_GENERATED_OPS = re.compile(r"[\\/]gen_\w+_ops\.py$")
 
 
 def _model_call(frame: Any) -> tuple[Any, Any, str | None, dict[str, Any]] | None:

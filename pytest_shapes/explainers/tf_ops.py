@@ -770,18 +770,49 @@ def _without(shape: tuple[Any, ...], axis: int) -> tuple[Any, ...]:
 
 
 def _tile_rank(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
-    """tf.tile(x, multiples): one multiple per axis; one more than x has axes means x lacks that axis."""
+    """Graph mode: the multiples' shape (n,) against the value's shape."""
     value, multiples = parse_shape(match.group(1)), parse_shape(match.group(2))
-    if len(multiples) != 1 or not isinstance(multiples[0], int) or multiples[0] != len(value) + 1:
+    if len(multiples) != 1 or not isinstance(multiples[0], int):
         return None
-    shown = format_shape(value)
+    return _tile_multiples(value, multiples[0])
+
+
+def _tile_length(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """Eager: the value's rank and the multiples' count; the value itself is the op's first argument."""
+    rank, count = int(match.group(1)), int(match.group(2))
+    arguments = context.op_arguments
+    value = context.shape_of(arguments[0]) if arguments else None
+    return _tile_multiples(value if value is not None and len(value) == rank else rank, count)
+
+
+def _tile_multiples(value: tuple[Any, ...] | int, count: int) -> Diagnosis | None:
+    """tf.tile(x, multiples) takes one multiple per axis: one more than x has axes means x lacks that axis."""
+    rank = value if isinstance(value, int) else len(value)
+    shown = f"rank {rank}" if isinstance(value, int) else f"rank {rank} {format_shape(value)}"
+    headline = f"tf.tile: {count} multiples for a tensor of {shown}"
+    if count != rank + 1:
+        return Diagnosis(
+            "rank-mismatch",
+            headline,
+            hint=f"give tf.tile one multiple per axis of x: {rank} numbers, 1 for each axis it keeps as it is",
+            expected=f"{rank} multiples",
+            actual=f"{count} multiples",
+        )
+    if isinstance(value, int) or not value:
+        return Diagnosis(
+            "missing-axis",
+            f"{headline}: x lacks the axis to repeat along",
+            hint="add that axis first: tf.tile(tf.expand_dims(x, axis), multiples) (or layers.RepeatVector(n))",
+            expected=f"rank {count}",
+            actual=shown,
+        )
     return Diagnosis(
         "missing-axis",
-        f"tf.tile: {multiples[0]} multiples for a tensor of rank {len(value)} {shown}",
-        hint=f"add the axis to repeat along first: tf.tile(tf.expand_dims(x, 1), [1, n{', 1' * (len(value) - 1)}])  # {shown} -> "
-        f"{format_shape((value[0], 1, *value[1:]))} before tiling (or layers.RepeatVector(n))",
-        expected=f"rank {multiples[0]}",
-        actual=shown,
+        headline,
+        hint=f"add the axis to repeat along first: tf.tile(tf.expand_dims(x, 1), [1, n{', 1' * (rank - 1)}])  # "
+        f"{format_shape(value)} -> {format_shape((value[0], 1, *value[1:]))} before tiling (or layers.RepeatVector(n))",
+        expected=f"rank {count}",
+        actual=format_shape(value),
         axis=1,
     )
 
@@ -936,11 +967,27 @@ def _state_spec(match: re.Match[str], message: Message, context: Any) -> Diagnos
 
 
 def _einsum_rank(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
-    """An einsum operand of another rank than its subscripts; a stray size-1 axis is the usual one."""
+    """Eager: the operands and the equation are the op's arguments."""
     index, want, got = int(match.group(1)), int(match.group(3)), int(match.group(4))
-    at_least = bool(match.group(2))
-    operands = [shape for shape in context.op_operand_shapes if shape]
-    shape = operands[index] if index < len(operands) and len(operands[index]) == got else None
+    arguments = context.op_arguments
+    equation = next((value for value in arguments if isinstance(value, str) and "->" in value), None)
+    operands = [context.shape_of(value) for value in arguments if not isinstance(value, str)]
+    return _einsum_operand_rank(index, want, got, bool(match.group(2)), equation, operands)
+
+
+def _graph_einsum_rank(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    """Graph mode: the message carries the equation and the operands' shapes."""
+    want, got, index = int(match.group(2)), int(match.group(3)), int(match.group(4))
+    operands = [parse_shape(shape) for shape in re.findall(S, match.group(6))]
+    return _einsum_operand_rank(index, want, got, bool(match.group(1)), match.group(5), operands)
+
+
+def _einsum_operand_rank(
+    index: int, want: int, got: int, at_least: bool, equation: str | None, operands: list[Any]
+) -> Diagnosis:
+    """An einsum operand of another rank than its subscripts: a stray size-1 axis, or a letter it lacks."""
+    shape = operands[index] if index < len(operands) and operands[index] is not None else None
+    shape = shape if shape is not None and len(shape) == got else None
     expected = f"rank {'>= ' if at_least else ''}{want}"
     shown = format_shape(shape) if shape is not None else f"rank {got}"
     headline = f"einsum: operand {index} is {shown}, its subscripts want {expected}"
@@ -955,12 +1002,65 @@ def _einsum_rank(match: re.Match[str], message: Message, context: Any) -> Diagno
             actual=shown,
             axis=ones[0],
         )
+    if shape is not None and not at_least and got == want - 1 and equation is not None:
+        lacking = _einsum_missing_letter(equation, operands, index)
+        if lacking is not None:
+            return lacking
     return Diagnosis(
         "rank-mismatch",
         headline,
         hint="give the operand as many axes as its subscripts have letters (or use '...' for leading axes)",
         expected=expected,
         actual=shown,
+    )
+
+
+def _einsum_missing_letter(equation: str, operands: list[Any], index: int) -> Diagnosis | None:
+    """The one letter of operand `index`'s subscripts whose removal makes its sizes agree with the others'."""
+    inputs, _, output = equation.replace(" ", "").partition("->")
+    subscripts = inputs.split(",")
+    if "." in inputs or len(subscripts) != len(operands) or None in operands:
+        return None
+    letters, shape = subscripts[index], operands[index]
+    known: dict[str, int | None] = {}  # the sizes the other operands give each letter (None: unknown there too)
+    for other, (their_letters, their_shape) in enumerate(zip(subscripts, operands, strict=True)):
+        if other != index and len(their_letters) == len(their_shape):
+            for letter, size in zip(their_letters, their_shape, strict=True):
+                if known.get(letter) is None:
+                    known[letter] = size if isinstance(size, int) else None
+    fits: dict[str, tuple[int, int]] = {}  # letter -> (its axis, how many of the other axes agree exactly)
+    for axis, letter in enumerate(letters):
+        pairs = list(zip(letters[:axis] + letters[axis + 1 :], shape, strict=True))
+        if all(size is None or known.get(rest) in (None, size) for rest, size in pairs):
+            # an unknown size lines up best with a letter unknown elsewhere too (the batch of a graph)
+            fits[letter] = (axis, sum(1 for rest, size in pairs if rest in known and known[rest] == size))
+    best = max((agree for _, agree in fits.values()), default=None)
+    fits = {letter: fit for letter, fit in fits.items() if fit[1] == best}
+    if len(fits) != 1 or not any(isinstance(size, int) for size in known.values()):
+        return None
+    ((letter, (axis, _)),) = fits.items()
+    size = known.get(letter)
+    wanted = (*shape[:axis], size, *shape[axis:])
+    others = [part for other, part in enumerate(subscripts) if other != index]
+    batch = axis == 0 and all(part[:1] == letter for part in others) and output[:1] == letter
+    options = [f"give operand {index} its '{letter}' axis: {format_shape(shape)} -> {format_shape(wanted)}"]
+    if size in (1, None):
+        options[0] += f" (tf.expand_dims(x, {axis}))"
+    if any(letter in part for part in others):  # the letter survives in another operand: this one may go without
+        without = ",".join(
+            part if other != index else letters.replace(letter, "", 1) for other, part in enumerate(subscripts)
+        )
+        options.append(
+            f"if it is the same for every '{letter}', drop the letter: tf.einsum('{without}->{output}', ...)"
+        )
+    return Diagnosis(
+        "missing-batch-axis" if batch else "missing-axis",
+        f"einsum '{equation}': operand {index} is {format_shape(shape)}, without the '{letter}' axis "
+        f"(axis {axis}{f', {size} long in another operand' if size is not None else ''}) its subscripts '{letters}' have",
+        hint="; or ".join(options),
+        expected=format_shape(wanted),
+        actual=format_shape(shape),
+        axis=axis,
     )
 
 
@@ -1127,6 +1227,13 @@ ROWS = (
     ),
     row(rf"Expected dimension (\d+) at axis (\d+) of the input shaped ({S}) but got dimension (\d+)", _einsum),
     row(r"Expected input (\d+) to have rank (at least )?(\d+) but got: (\d+) \[Op:Einsum\]", _einsum_rank),
+    row(
+        rf"Shape must be (at least )?rank (\d+) but is rank (\d+)\s+for (\d+)th input and equation: (\S+) "
+        rf"for '[^']*' with input shapes: ((?:{S}(?:, )?)+)",
+        _graph_einsum_rank,
+        re.S,
+    ),
+    row(r"Expected multiples argument to be a vector of length (\d+) but got length (\d+)", _tile_length),
     row(
         rf"Cannot multiply A and B because inner dimension does not match: \d+ vs\. \d+\..*?"
         rf"Dimensions of A: \[(\d+), (\d+)\)\.\s+Dimensions of B: ({S})",

@@ -954,6 +954,31 @@ def test_tile_a_context_vector_without_a_time_axis():
     repeat.get_concrete_function(tf.TensorSpec((None, 4), tf.float32))
 
 
+def test_tile_eagerly_a_context_vector_without_a_time_axis():
+    context = tf.zeros((2, 4))  # one vector per sample, to repeat over 5 steps
+    tf.tile(context, [1, 5, 1])
+
+
+def test_einsum_attention_values_without_the_head_axis():
+    scores = tf.zeros((2, 4, 5, 5))  # (batch, heads, query, key)
+    values = tf.zeros((2, 5, 8))  # split into heads is missing: (batch, key, depth)
+    tf.einsum("bhqk,bhkd->bhqd", scores, values)
+
+
+def test_einsum_in_a_graph_on_values_without_the_head_axis():
+    @tf.function
+    def attend(scores, values):
+        return tf.einsum("bhqk,bhkd->bhqd", scores, values)
+
+    attend.get_concrete_function(tf.TensorSpec((None, 4, 5, 5)), tf.TensorSpec((None, 5, 8)))
+
+
+def test_einsum_shared_projection_under_per_sample_subscripts():
+    x = tf.zeros((3, 7, 16))
+    w = tf.zeros((16, 4))  # one projection for every sample; the subscripts say one per sample
+    tf.einsum("btd,bdk->btk", x, w)
+
+
 def test_squeeze_without_axis_on_a_batch_of_one():
     logits = tf.zeros((1, 3))
     labels = tf.squeeze(tf.zeros((1, 1), tf.int32))  # the last batch holds one sample
