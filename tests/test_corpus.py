@@ -96,6 +96,23 @@ SHAPE_BUGS = {
         "(4, 28, 28) -> (4, 28, 28, 3)",
     ),
     "test_lstm_2d_input": ("missing-axis", "*expected (None, 10, 8), got (4, 8)*", "expand_dims(x, axis=1)"),
+    # an RNN that returns only its last step feeding a layer that wants the sequence
+    "test_stacked_lstm_without_return_sequences": (
+        "rank-mismatch",
+        "input of layer 'lstm*': expected rank 3, got (None, 16) from the LSTM layer 'lstm*' before it, "
+        "which returns only its last step",
+        "layers.LSTM(..., return_sequences=True)",
+    ),
+    "test_functional_gru_after_an_lstm_that_returns_its_last_step": (
+        "rank-mismatch",
+        "input of layer 'gru*': expected rank 3, got (None, 16) from the LSTM layer 'lstm*' before it*",
+        "layers.LSTM(..., return_sequences=True)",
+    ),
+    "test_bidirectional_lstm_stacked_without_return_sequences": (
+        "rank-mismatch",
+        "*got (None, 32) from the Bidirectional layer 'bidirectional*' before it, which returns only its last step",
+        "layers.Bidirectional(layers.LSTM(..., return_sequences=True))",
+    ),
     "test_conv1d_on_2d_input_build": (
         "missing-axis",
         "input of layer 'conv1d*': expected rank >= 3, got (None, 30)*",
@@ -322,9 +339,10 @@ SHAPE_BUGS = {
         "layers.Dot(axes=...)",
     ),
     "test_time_distributed_after_rnn_without_return_sequences": (
-        "missing-axis",
-        "input of layer 'TimeDistributed': expected rank >= 3, got (None, 8)*",
-        "return_sequences=True",
+        "rank-mismatch",
+        "input of layer 'TimeDistributed': expected rank >= 3, got (None, 8) from the LSTM layer 'lstm*' before it, "
+        "which returns only its last step",
+        "layers.LSTM(..., return_sequences=True)",
     ),
     # from public reports: unbatched multi-input samples, fixed batch sizes, padding, RNN states, labels
     "test_multi_input_predict_one_sample": (
@@ -392,6 +410,12 @@ SHAPE_BUGS = {
         "size-mismatch",
         "layer 'normalization*' was built (or adapted) for 5 on the last axis, but got (*, 4)",
         "the 5 features it was built for",
+    ),
+    # no model: the layer is found from its own call in the traceback
+    "test_adapted_normalization_called_on_its_own_with_other_features": (
+        "size-mismatch",
+        "layer 'normalization*' was built (or adapted) for 5 on the last axis, but got (3, 4)",
+        "feed it the 5 features it was built for",
     ),
     "test_input_declares_a_stray_size_1_axis_before_lstm": (
         "extra-axis",
@@ -860,7 +884,12 @@ SHAPE_BUGS = {
     "test_squeeze_without_axis_in_a_loop_over_a_dataset": (
         "batch-dependent",
         "Pooled '*' got a batch of one (1, 5, 4), but a layer inside got (4,): every size-1 axis was dropped*",
-        "tf.squeeze(x, axis=-1)",
+        "name the axis, tf.squeeze(x, axis=...)",  # the squeezed tensor is a pooled one: its axis is not the input's
+    ),
+    "test_lambda_squeeze_in_a_model_built_by_its_first_call": (
+        "batch-dependent",
+        "Sequential '*' got a batch of one (1, 1, 8), but a layer inside got (8,): every size-1 axis was dropped*",
+        "tf.squeeze(x, axis=1)",
     ),
     "test_squeeze_without_axis_meets_the_last_predict_batch": (
         "batch-dependent",

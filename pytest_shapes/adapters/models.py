@@ -137,10 +137,10 @@ def layers_called(model: Any, names: set[str]) -> list[Any]:
     return found
 
 
-def layer_before(model: Any, name: str) -> Any:
-    """The layer a Sequential model puts right before the one named `name`, or its last layer while
-    `name` is being added (None elsewhere: a functional model's layer order does not say which
-    layer feeds which)."""
+def layer_before(model: Any, name: str, *, building: bool = False) -> Any:
+    """The layer a Sequential model puts right before the one named `name` (or, in a message that names
+    it by class, the only layer of that class); its last layer while `name` is being added (`building`);
+    None elsewhere: a functional model's layer order does not say which layer feeds which."""
     if type(model).__name__ != "Sequential":
         return None
     try:
@@ -148,10 +148,25 @@ def layer_before(model: Any, name: str) -> Any:
     except Exception:
         return None
     names = [getattr(layer, "name", None) for layer in layers]
-    if name not in names:  # the layer being added (tf_keras builds it before it joins the list)
-        return layers[-1] if layers else None
-    index = names.index(name)
+    classes = [type(layer).__name__ for layer in layers]
+    if name in names:
+        index = names.index(name)
+    elif classes.count(name) == 1:
+        index = classes.index(name)
+    else:  # the layer being added (tf_keras builds it before it joins the list)
+        return layers[-1] if layers and building else None
     return layers[index - 1] if index > 0 else None
+
+
+def producer_of(tensor: Any) -> Any:
+    """The layer whose output a symbolic Keras tensor is (an InputLayer for a model input; Keras 3 and
+    tf_keras keep it first in `_keras_history`), or None for data."""
+    history = getattr(tensor, "_keras_history", None)
+    try:
+        layer = history[0] if history else None
+    except Exception:  # a foreign object's attribute of the same name
+        return None
+    return layer
 
 
 def weight_shapes(layer: Any) -> list[tuple[Any, ...]]:

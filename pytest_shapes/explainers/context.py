@@ -128,6 +128,23 @@ class ExplainContext:
         return self._inputs if self._inputs is not None else self._from_frames[1]
 
     @cached_property
+    def keras_calls(self) -> list[tuple[Any, Any]]:
+        """(layer or model, what it was called with) for each Keras call in the traceback, outermost first."""
+        calls = []
+        for link in chain(self.error):
+            tb = link.__traceback__
+            while tb is not None:
+                found = _keras_call(tb.tb_frame)
+                if found is not None:
+                    calls.append(found)
+                tb = tb.tb_next
+        return calls
+
+    def layer_input(self, name: str) -> Any:
+        """What the layer named `name` was called with, read from its call in the traceback (or None)."""
+        return next((received for layer, received in self.keras_calls if getattr(layer, "name", None) == name), None)
+
+    @cached_property
     def dataset(self) -> Any:
         """The `tf.data.Dataset` given as the data (fit(dataset) ...), or None."""
         from pytest_shapes.adapters.datasets import element_of
@@ -332,6 +349,17 @@ def _model_call(frame: Any) -> tuple[Any, Any, str | None, dict[str, Any]] | Non
             return candidate, None, method, {"layers": _layers_given(frame_locals)}
         return candidate, _received_input(frame_locals), method, frame_locals
     return None
+
+
+def _keras_call(frame: Any) -> tuple[Any, Any] | None:
+    """(layer, its input) if `frame` is Keras' `error_handler(layer, inputs, ...)` around a call."""
+    if frame.f_code.co_name != "error_handler":
+        return None
+    args = frame.f_locals.get("args")
+    if not isinstance(args, tuple) or not args or not is_keras_object(args[0]):
+        return None
+    kwargs = frame.f_locals.get("kwargs")
+    return args[0], args[1] if len(args) > 1 else kwargs.get("inputs") if isinstance(kwargs, dict) else None
 
 
 _BUILDING = ("__init__", "add")  # Sequential methods that build it from layers

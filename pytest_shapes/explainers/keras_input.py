@@ -279,32 +279,72 @@ ROWS = (
 _FLATTENING = re.compile(r"Flatten|Global\w*Pooling\w*")
 
 
-def _after_flattening(symptom: Diagnosis, context: Any) -> Diagnosis | None:
-    """A layer one axis short right after a Flatten/global pooling: the flattening is the mistake."""
-    if symptom.kind != "missing-axis" or not symptom.layer or context.model is None:
+def _after_a_layer_that_dropped_the_axis(symptom: Diagnosis, context: Any) -> Diagnosis | None:
+    """A layer one axis short right after the layer that removed it: a Flatten or global pooling, or an
+    RNN that returns only its last step. The layer before is the mistake, not the data."""
+    if symptom.kind != "missing-axis" or not symptom.layer:
         return None
-    from pytest_shapes.adapters.models import layer_before
-
-    before = layer_before(context.model, symptom.layer)
+    before = _feeding_layer(symptom.layer, context)
     kind = type(before).__name__ if before is not None else ""
-    if not _FLATTENING.fullmatch(kind):
+    received = (
+        f"input of layer '{symptom.layer}': expected {symptom.expected}, got {symptom.actual} from the {kind} layer"
+    )
+    if _FLATTENING.fullmatch(kind):
+        headline = f"{received} '{before.name}' before it, which removed the axes it needs"
+        hint = (
+            f"remove the layers.{kind}() before '{symptom.layer}' (it takes the unflattened tensor); "
+            "flatten after it instead, where a Dense head needs a vector"
+        )
+    elif getattr(before, "return_sequences", None) is False:
+        # Bidirectional(LSTM(...)): the flag is the inner layer's (Keras 3 keeps it as forward_layer)
+        wrapped = getattr(before, "forward_layer", None) or getattr(before, "layer", None)
+        rnn = f"layers.{kind}(layers.{type(wrapped).__name__}(..., " if wrapped is not None else f"layers.{kind}(..., "
+        headline = f"{received} '{before.name}' before it, which returns only its last step"
+        hint = (
+            f"return every step from '{before.name}' so '{symptom.layer}' gets a sequence: "
+            f"{rnn}return_sequences=True){')' if wrapped is not None else ''}"
+        )
+    else:
         return None
     return Diagnosis(
         "rank-mismatch",
-        f"input of layer '{symptom.layer}': expected {symptom.expected}, got {symptom.actual} from the {kind} "
-        f"layer '{before.name}' before it, which removed the axes it needs",
-        hint=f"remove the layers.{kind}() before '{symptom.layer}' (it takes the unflattened tensor); "
-        f"flatten after it instead, where a Dense head needs a vector",
+        headline,
+        hint=hint,
         expected=symptom.expected,
         actual=symptom.actual,
         layer=symptom.layer,
     )
 
 
+def _feeding_layer(name: str, context: Any) -> Any:
+    """The layer whose output the layer `name` received: the one before it in a Sequential model (an
+    InputLayer when it is the first), else the producer of the symbolic tensor it was called with (a
+    functional model being wired); None when unknown."""
+    from pytest_shapes.adapters.models import layer_before, producer_of
+
+    model = context.model
+    if type(model).__name__ == "Sequential":
+        if name == getattr(model, "name", None):  # the model's own input check
+            return _MODEL_INPUT
+        before = layer_before(model, name, building=context.building)
+        return before if before is not None else _MODEL_INPUT if context.building else None
+    received = context.layer_input(name)
+    return producer_of(received) if received is not None and not isinstance(received, list | tuple | dict) else None
+
+
+class _ModelInput:
+    """What a Sequential model's first layer receives."""
+
+    name = "input"
+
+
+_MODEL_INPUT = _ModelInput()
+
+
 def refine(symptom: Diagnosis, message: Message, context: Any) -> Diagnosis:
-    after_flattening = _after_flattening(symptom, context)
-    if after_flattening is not None:
-        return after_flattening
+    after_dropping = _after_a_layer_that_dropped_the_axis(symptom, context)
+    if after_dropping is not None:
+        return after_dropping
     if symptom.kind == "size-mismatch" and symptom.expected and symptom.actual:
         folded = folded_into_features(parse_shape(symptom.expected), parse_shape(symptom.actual), context)
         if folded is not None:
@@ -328,10 +368,16 @@ def _symbolic_hint(diagnosis: Diagnosis, context: Any) -> Diagnosis:
         if not context.building and context.inputs is not None and _takes_the_data(diagnosis.layer, context.model):
             return diagnosis
         received = diagnosis.actual or ""
-        where = f"the layer before '{diagnosis.layer}'" if diagnosis.layer else "the model"
+        source = _feeding_layer(diagnosis.layer, context) if diagnosis.layer else None
+        if source is _MODEL_INPUT or type(source).__name__ == "InputLayer":
+            where, guess = "the model's input is", ""
+        elif source is not None:
+            where, guess = f"the {type(source).__name__} layer '{source.name}' before '{diagnosis.layer}' produces", ""
+        else:
+            where = f"the layer before '{diagnosis.layer}' produces" if diagnosis.layer else "the model produces"
+            guess = " (an RNN before it without return_sequences=True?)"
         diagnosis.hint = (
-            f"{where} produces {received} but this layer needs one more axis "
-            "(an RNN before it without return_sequences=True?): "
+            f"{where} {received} but this layer needs one more axis{guess}: "
             "declare it in the model, e.g. keras.Input(shape=(steps, 1)) and feed x[..., None], "
             "or insert layers.Reshape(...) before the layer"
         )

@@ -73,6 +73,7 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
                     or _batch_axis_elsewhere(found, declared, actual, context)
                     or _whole_arrays_per_element(found, actual, context)
                     or _generator_of_samples(found, declared, actual, context)
+                    or _batch_of_one_after_another(found, symptom, actual, context)
                     or found
                 )
                 if diagnosis is found and context.dataset is not None and found.kind != "missing-batch-axis":
@@ -127,17 +128,31 @@ def _squeezed_batch_of_one(symptom: Diagnosis, actual: Any, context: ExplainCont
         if last and found is not None
         else f"got a batch of one {format_shape(actual)}"
     )
+    # when the layer got the input itself squeezed, the input's other size-1 axes are the ones meant
+    ones = [axis - len(batch) if axis == len(batch) - 1 else axis for axis in range(1, len(batch)) if batch[axis] == 1]
+    ones = ones if received == squeezed else []
+    named = f"tf.squeeze(x, axis={ones[0] if len(ones) == 1 else ones})" if ones else "tf.squeeze(x, axis=...)"
     return Diagnosis(
         "batch-dependent",
         f"{model_label(context.model)}{_called(context)}{':' if last else ''} {one}, but a layer inside got "
         f"{got}: every size-1 axis was dropped, the batch axis too",
         hint="a tf.squeeze (or np.squeeze) without axis drops a batch of one's batch axis: name the axis, "
-        "tf.squeeze(x, axis=-1); batches of other sizes keep it",
+        f"{named}; batches of other sizes keep it",
         expected=format_shape(batch),
         actual=got,
         axis=0,
         layer=symptom.layer,
     )
+
+
+def _batch_of_one_after_another(
+    found: Diagnosis, symptom: Diagnosis | None, actual: Any, context: ExplainContext
+) -> Diagnosis | None:
+    """A model built by its first call keeps that call's batch size as its Input's (Keras does not hold
+    later calls to it): a later batch of one that lost its batch axis inside is the bug, not the size."""
+    if symptom is None or found.kind != "size-mismatch" or found.axis != 0:
+        return None
+    return _squeezed_batch_of_one(symptom, actual, context)
 
 
 def _in_order(part: tuple[Any, ...], whole: tuple[Any, ...]) -> bool:

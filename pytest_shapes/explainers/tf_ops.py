@@ -194,14 +194,15 @@ def _layer_names(message: Message, scope: str) -> set[str]:
 
 def _against_layer_state(a: tuple[Any, ...], b: tuple[Any, ...], names: set[str], context: Any) -> Diagnosis | None:
     """One operand is the failing layer's own weight or adapted state (a Normalization's mean): the data does not fit."""
-    model = context.model
-    if not names or model is None:
+    if not names:
         return None
     from pytest_shapes.adapters.models import layers_called, weight_shapes
 
-    building = context.argument("layers") or []  # a Sequential being built: its failing layer has not joined yet
-    extra = [layer for layer in building if getattr(layer, "name", None) in names or type(layer).__name__ in names]
-    for layer in [*layers_called(model, names), *extra]:
+    model = context.model
+    # a Sequential being built (its failing layer has not joined yet), or a layer called on its own
+    extra = [*(context.argument("layers") or []), *(layer for layer, _ in context.keras_calls)]
+    extra = [layer for layer in extra if getattr(layer, "name", None) in names or type(layer).__name__ in names]
+    for layer in [*(layers_called(model, names) if model is not None else []), *extra]:
         held = [_squeezed(shape) for shape in weight_shapes(layer)]
         for state, data in ((b, a), (a, b)):
             # a per-feature state (a mean, a scale) is one vector; a weight matrix times the data is another bug

@@ -424,6 +424,20 @@ def test_lstm_on_2d_input_build():
     keras.Sequential([keras.Input(shape=(8,)), layers.LSTM(4)])
 
 
+def test_stacked_lstm_without_return_sequences():
+    keras.Sequential([keras.Input((10, 8)), layers.LSTM(16), layers.LSTM(8), layers.Dense(1)])
+
+
+def test_functional_gru_after_an_lstm_that_returns_its_last_step():
+    steps = keras.Input((10, 8))
+    summary = layers.LSTM(16)(steps)
+    layers.GRU(8)(summary)
+
+
+def test_bidirectional_lstm_stacked_without_return_sequences():
+    keras.Sequential([keras.Input((10, 8)), layers.Bidirectional(layers.LSTM(16)), layers.LSTM(8)])
+
+
 # -- fit/evaluate
 
 
@@ -791,6 +805,12 @@ def test_normalization_adapted_on_other_features():
     norm.adapt(np.random.rand(32, 5).astype("float32"))
     model = keras.Sequential([norm, layers.Dense(1)])
     model.predict(np.random.rand(4, 4).astype("float32"), verbose=0)
+
+
+def test_adapted_normalization_called_on_its_own_with_other_features():
+    norm = layers.Normalization()
+    norm.adapt(np.zeros((10, 5), "float32"))
+    norm(np.zeros((3, 4), "float32"))
 
 
 def test_input_declares_a_stray_size_1_axis_before_lstm():
@@ -1563,6 +1583,17 @@ class Pooled(keras.Model):
 # source: biuyq/CT-GAN#5 pattern (tf.squeeze without axis meets a last batch of one), in a training loop
 # true kind: batch-dependent (9 samples in batches of 4: the last batch has one)
 # fix: tf.squeeze(x, axis=1)
+# source: a public report pattern: a Sequential without an Input, built by its first call (batch 4), then
+# called on a last batch of one; its Input keeps the first batch size, which Keras does not enforce
+# true kind: batch-dependent
+# fix: tf.squeeze(t, axis=1)
+def test_lambda_squeeze_in_a_model_built_by_its_first_call():
+    model = keras.Sequential([layers.Lambda(lambda t: tf.squeeze(t)), layers.Dense(2)])
+    x = np.zeros((5, 1, 8), "float32")
+    model(x[:4])
+    model(x[4:])
+
+
 def test_squeeze_without_axis_in_a_loop_over_a_dataset():
     model = Pooled()
     dataset = tf.data.Dataset.from_tensor_slices(np.zeros((9, 5, 4), "float32")).batch(4)
