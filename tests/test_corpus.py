@@ -654,6 +654,17 @@ SHAPE_BUGS = {
         "metric: labels (8,) are class ids, the predictions (None, 10) class scores*",
         "y = keras.utils.to_categorical(y, 10)",
     ),
+    # Keras 3 sums the labels per prediction bucket (segment_sum); tf_keras checks y_pred against y_true first
+    "test_auc_of_one_hot_labels_against_one_score_per_sample": (
+        "target-mismatch",
+        "*labels (*, 3)*predictions (None, 1)*",
+        "Dense(3",
+    ),
+    "test_auc_updated_by_hand_with_one_hot_labels": (
+        "target-mismatch",
+        "*metric: *labels (4, 3)*predictions (4, 1)*",
+        "Dense(3",
+    ),
     "test_mean_iou_on_softmax_segmentation_maps": (
         "target-mismatch",
         "metric: an IoU metric compares class ids, but the predictions (None, 8, 8, 3) are 3 class scores per "

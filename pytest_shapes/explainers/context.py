@@ -140,6 +140,21 @@ class ExplainContext:
                 tb = tb.tb_next
         return calls
 
+    @cached_property
+    def metric_arguments(self) -> tuple[Any, Any] | None:
+        """The shapes of (y_true, y_pred) as a loss or metric called by hand got them: the outermost
+        frame that holds both (update_state, __call__), before any reshaping inside."""
+        for link in chain(self.error):
+            tb = link.__traceback__
+            while tb is not None:
+                frame_locals = tb.tb_frame.f_locals
+                if "y_true" in frame_locals and "y_pred" in frame_locals:
+                    labels, predictions = self.shape_of(frame_locals["y_true"]), self.shape_of(frame_locals["y_pred"])
+                    if isinstance(labels, tuple) and isinstance(predictions, tuple):
+                        return labels, predictions
+                tb = tb.tb_next
+        return None
+
     def layer_input(self, name: str) -> Any:
         """What the layer named `name` was called with, read from its call in the traceback (or None)."""
         return next((received for layer, received in self.keras_calls if getattr(layer, "name", None) == name), None)

@@ -34,6 +34,17 @@ def _pair(order: str, sparse: bool | None) -> Builder:
     return build
 
 
+# tf_keras' confusion and relative-error metrics check y_pred against y_true; its losses, the other way round
+_PREDICTIONS_CHECKED_FIRST = re.compile(r"confusion_matrix_variables|regression_metrics")
+
+
+def _incompatible_pair(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    predictions_first = "y_pred.shape.assert_is_compatible_with(y_true" in message.text or context.raised_in(
+        _PREDICTIONS_CHECKED_FIRST
+    )
+    return _pair("pl" if predictions_first else "lp", None)(match, message, context)
+
+
 _LOSS_CODE = re.compile(rf"(?i)losses?\.py|metrics?|{LOSS_NAMES}")
 
 
@@ -122,6 +133,53 @@ def _class_ids_for_a_confusion_metric(
         expected=format_shape(output),
         actual=format_shape(labels),
     )
+
+
+def _thresholded_metric(labels_first: bool) -> Builder:
+    """AUC (and Keras' other thresholded confusion metrics) sum the flattened labels per prediction
+    bucket: labels and predictions with different numbers of values meet there."""
+
+    def build(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+        if not (_CONFUSION_METRIC.search(message.text) or context.raised_in(_CONFUSION_METRIC)):
+            return None
+        found = _class_ids_for_a_confusion_metric(message, context)
+        if found is not None:
+            return found
+        first, second = int(match.group(1)), int(match.group(2))
+        labels, predictions = (first, second) if labels_first else (second, first)
+        given, output = context.labels_shape, _output_shape(context.model)
+        if given is None or output is None:
+            given, output = context.metric_arguments or (None, None)
+        facts = (
+            f"labels {format_shape(given)} against predictions {format_shape(output)}"
+            if given is not None and output is not None
+            else f"{labels} label values against {predictions} predictions"
+        )
+        if labels > predictions and labels % predictions == 0:
+            per = labels // predictions
+            hint = (
+                f"{per} labels per score (one-hot or multi-label): give the metric one 0/1 label per score "
+                f"(y[:, k] for class k), or make the last layer Dense({per}, activation='sigmoid') with "
+                "AUC(multi_label=True) for one per class"
+            )
+        elif predictions > labels and predictions % labels == 0:
+            per = predictions // labels
+            hint = (
+                f"{per} scores per label (class scores against class ids): one-hot the labels, "
+                f"keras.utils.to_categorical(y, {per}), or give the metric one score per label"
+            )
+        else:
+            hint = "give the metric labels and predictions of the same shape, one label per score"
+        return Diagnosis(
+            "target-mismatch",
+            f"metric: a thresholded metric (AUC, PrecisionAtRecall ...) pairs each label with one prediction, "
+            f"but it got {facts}",
+            hint=hint,
+            expected=f"{predictions} labels",
+            actual=f"{labels} labels",
+        )
+
+    return build
 
 
 def _in_a_confusion_metric(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
@@ -460,7 +518,7 @@ ROWS = (
         _pair("lp", True),
     ),
     # legacy Keras 2 / TensorFlow
-    row(rf"Shapes ({S}) and ({S}) are incompatible", _in_a_loss(_pair("lp", None))),  # tf_keras losses: labels first
+    row(rf"Shapes ({S}) and ({S}) are incompatible", _in_a_loss(_incompatible_pair)),
     row(
         rf"logits and labels must have the same first dimension, got logits shape ({S}) and labels shape ({S})",
         _pair("pl", True),
@@ -495,6 +553,12 @@ ROWS = (
         rf"for '\{{\{{node [^']*confusion_matrix[^']*' with input shapes: ({S}), ({S})",
         _confusion_matrix,
     ),
+    # segment sums of the labels by the predictions' threshold buckets: Keras 3's check, then TF's kernel
+    row(
+        r"Argument `segment_ids` and `data` should have same leading dimension\. Got \((\d+),\) v\.s\. \((\d+),\)",
+        _thresholded_metric(labels_first=False),
+    ),
+    row(r"data\.shape = \[(\d+)\] does not start with segment_ids\.shape = \[(\d+)\]", _thresholded_metric(True)),
     # tf.math.confusion_matrix stacks the flattened labels and predictions (Keras 2 IoU metrics)
     row(
         rf"Shapes of all inputs must match: values\[0\]\.shape = ({S}) != values\[1\]\.shape = ({S})",

@@ -1217,6 +1217,18 @@ def test_precision_metric_on_class_ids():
     model.fit(x, y, epochs=1, verbose=0)
 
 
+def test_auc_of_one_hot_labels_against_one_score_per_sample():
+    x, y = np.zeros((8, 5), "float32"), np.eye(3, dtype="float32")[[0, 1, 2, 1, 0, 1, 2, 0]]
+    model = keras.Sequential([keras.Input((5,)), layers.Dense(1, activation="sigmoid")])
+    model.compile("adam", "mse", metrics=[keras.metrics.AUC()])  # mse broadcasts (8, 3) against (8, 1): AUC fails
+    model.fit(x, y, epochs=1, verbose=0)
+
+
+def test_auc_updated_by_hand_with_one_hot_labels():
+    auc = keras.metrics.AUC()
+    auc.update_state(np.eye(3, dtype="float32")[[0, 1, 2, 1]], np.zeros((4, 1), "float32"))
+
+
 def test_mean_iou_on_softmax_segmentation_maps():
     images, masks = np.zeros((4, 8, 8, 3), "float32"), np.zeros((4, 8, 8, 1), "int32")
     model = keras.Sequential([keras.Input((8, 8, 3)), layers.Conv2D(3, 1, activation="softmax")])
