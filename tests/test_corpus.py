@@ -108,6 +108,12 @@ SHAPE_BUGS = {
         "input of layer 'gru*': expected rank 3, got (None, 16) from the LSTM layer 'lstm*' before it*",
         "layers.LSTM(..., return_sequences=True)",
     ),
+    # return_sequences=True would give rank 3, not the 4 a Conv2D wants: the RNN is not named
+    "test_conv2d_after_an_lstm_is_two_axes_short": (
+        "rank-mismatch",
+        "input of layer 'conv2d*': expected rank >= 4, got (None, 16) (rank 4 expected, got rank 2)",
+        "to rank 4",
+    ),
     "test_bidirectional_lstm_stacked_without_return_sequences": (
         "rank-mismatch",
         "*got (None, 32) from the Bidirectional layer 'bidirectional*' before it, which returns only its last step",

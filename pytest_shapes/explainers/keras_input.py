@@ -295,7 +295,7 @@ def _after_a_layer_that_dropped_the_axis(symptom: Diagnosis, context: Any) -> Di
             f"remove the layers.{kind}() before '{symptom.layer}' (it takes the unflattened tensor); "
             "flatten after it instead, where a Dense head needs a vector"
         )
-    elif getattr(before, "return_sequences", None) is False:
+    elif getattr(before, "return_sequences", None) is False and _one_axis_short(symptom):
         # Bidirectional(LSTM(...)): the flag is the inner layer's (Keras 3 keeps it as forward_layer)
         wrapped = getattr(before, "forward_layer", None) or getattr(before, "layer", None)
         rnn = f"layers.{kind}(layers.{type(wrapped).__name__}(..., " if wrapped is not None else f"layers.{kind}(..., "
@@ -316,10 +316,18 @@ def _after_a_layer_that_dropped_the_axis(symptom: Diagnosis, context: Any) -> Di
     )
 
 
+def _one_axis_short(symptom: Diagnosis) -> bool:
+    """Whether one more axis gives what the symptom's layer wants (the steps a sequence adds back)."""
+    wanted = re.fullmatch(r"rank (>= )?(\d+)", symptom.expected or "")
+    rank = int(wanted.group(2)) if wanted else len(parse_shape(symptom.expected or "") or ())
+    shape = parse_shape(symptom.actual or "")
+    return shape is not None and rank == len(shape) + 1
+
+
 def _feeding_layer(name: str, context: Any) -> Any:
-    """The layer whose output the layer `name` received: the one before it in a Sequential model (an
-    InputLayer when it is the first), else the producer of the symbolic tensor it was called with (a
-    functional model being wired); None when unknown."""
+    """The layer whose output the layer `name` received: the one before it in a Sequential model
+    (`_MODEL_INPUT` for the first while it is built), else the producer of the symbolic tensor it was
+    called with (an InputLayer for a model input); None when unknown."""
     from pytest_shapes.adapters.models import layer_before, producer_of
 
     model = context.model

@@ -434,6 +434,10 @@ def test_functional_gru_after_an_lstm_that_returns_its_last_step():
     layers.GRU(8)(summary)
 
 
+def test_conv2d_after_an_lstm_is_two_axes_short():
+    keras.Sequential([keras.Input((10, 8)), layers.LSTM(16), layers.Conv2D(8, 3)])
+
+
 def test_bidirectional_lstm_stacked_without_return_sequences():
     keras.Sequential([keras.Input((10, 8)), layers.Bidirectional(layers.LSTM(16)), layers.LSTM(8)])
 
