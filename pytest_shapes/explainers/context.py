@@ -63,16 +63,11 @@ class ExplainContext:
         """Whether a framework frame of the error's traceback (any link) is in a file or function `code` matches."""
         from pytest_shapes.explainers.raise_site import in_framework
 
-        for link in chain(self.error):
-            tb = link.__traceback__
-            while tb is not None:
-                frame_code = tb.tb_frame.f_code
-                if in_framework(frame_code.co_filename) and (
-                    code.search(frame_code.co_filename) or code.search(frame_code.co_name)
-                ):
-                    return True
-                tb = tb.tb_next
-        return False
+        return any(
+            in_framework(frame.f_code.co_filename)
+            and (code.search(frame.f_code.co_filename) or code.search(frame.f_code.co_name))
+            for frame in frames(self.error)
+        )
 
     @property
     def chain(self) -> list[BaseException]:
@@ -130,29 +125,18 @@ class ExplainContext:
     @cached_property
     def keras_calls(self) -> list[tuple[Any, Any]]:
         """(layer or model, what it was called with) for each Keras call in the traceback, outermost first."""
-        calls = []
-        for link in chain(self.error):
-            tb = link.__traceback__
-            while tb is not None:
-                found = _keras_call(tb.tb_frame)
-                if found is not None:
-                    calls.append(found)
-                tb = tb.tb_next
-        return calls
+        return [found for frame in frames(self.error) if (found := _keras_call(frame)) is not None]
 
     @cached_property
     def metric_arguments(self) -> tuple[Any, Any] | None:
         """The shapes of (y_true, y_pred) as a loss or metric called by hand got them: the outermost
         frame that holds both (update_state, __call__), before any reshaping inside."""
-        for link in chain(self.error):
-            tb = link.__traceback__
-            while tb is not None:
-                frame_locals = tb.tb_frame.f_locals
-                if "y_true" in frame_locals and "y_pred" in frame_locals:
-                    labels, predictions = self.shape_of(frame_locals["y_true"]), self.shape_of(frame_locals["y_pred"])
-                    if isinstance(labels, tuple) and isinstance(predictions, tuple):
-                        return labels, predictions
-                tb = tb.tb_next
+        for frame in frames(self.error):
+            frame_locals = frame.f_locals
+            if "y_true" in frame_locals and "y_pred" in frame_locals:
+                labels, predictions = self.shape_of(frame_locals["y_true"]), self.shape_of(frame_locals["y_pred"])
+                if isinstance(labels, tuple) and isinstance(predictions, tuple):
+                    return labels, predictions
         return None
 
     def layer_input(self, name: str) -> Any:
@@ -223,19 +207,17 @@ class ExplainContext:
 
         arrays: dict[str, tuple[Any, ...]] = {}
         symbolic: dict[str, tuple[Any, ...]] = {}
-        tb = self.error.__traceback__
-        while tb is not None:
-            frame = tb.tb_frame
-            if not in_framework(frame.f_code.co_filename):
-                for name, value in frame.f_locals.items():
-                    kind = type(value)
-                    if kind.__module__ == "numpy" and isinstance(getattr(value, "shape", None), tuple):
-                        arrays.setdefault(name, value.shape)
-                    elif kind.__name__ == "KerasTensor" and is_keras_object(value):
-                        shape = self.shape_of(value)
-                        if isinstance(shape, tuple):
-                            symbolic.setdefault(name, shape)
-            tb = tb.tb_next
+        for frame in frames_of(self.error):
+            if in_framework(frame.f_code.co_filename):
+                continue
+            for name, value in frame.f_locals.items():
+                kind = type(value)
+                if kind.__module__ == "numpy" and isinstance(getattr(value, "shape", None), tuple):
+                    arrays.setdefault(name, value.shape)
+                elif kind.__name__ == "KerasTensor" and is_keras_object(value):
+                    shape = self.shape_of(value)
+                    if isinstance(shape, tuple):
+                        symbolic.setdefault(name, shape)
         return arrays, symbolic
 
     @cached_property
@@ -299,24 +281,33 @@ def chain(error: BaseException) -> Iterator[BaseException]:
                 pending.append(link)
 
 
+def frames_of(link: BaseException) -> Iterator[Any]:
+    """The frames of one exception's own traceback, outermost first."""
+    tb = link.__traceback__
+    while tb is not None:
+        yield tb.tb_frame
+        tb = tb.tb_next
+
+
+def frames(error: BaseException) -> Iterator[Any]:
+    """Every frame of every link of `error`'s chain: the error's own first, outermost first."""
+    for link in chain(error):
+        yield from frames_of(link)
+
+
 def model_and_inputs_from_traceback(error: BaseException) -> tuple[Any, Any, str | None, dict[str, Any]]:
     """The outermost Keras model in `error`'s traceback (or chain), its input, the method called and its keywords."""
-    for link in chain(error):
-        tb = link.__traceback__
-        while tb is not None:
-            found = _model_call(tb.tb_frame)
-            if found is not None:
-                return found
-            tb = tb.tb_next
+    for frame in frames(error):
+        found = _model_call(frame)
+        if found is not None:
+            return found
     return None, None, None, {}
 
 
 def _innermost_tf_op_arguments(error: BaseException) -> list[Any]:
     arguments: list[Any] = []
     generated: list[Any] = []  # ops without the wrapper (tf.tile): their generated function's own arguments
-    tb = error.__traceback__
-    while tb is not None:
-        frame = tb.tb_frame
+    for frame in frames_of(error):
         code = frame.f_code
         if code.co_name == "error_handler" and code.co_filename.endswith(_TF_ERROR_HANDLER):
             args, kwargs = frame.f_locals.get("args"), frame.f_locals.get("kwargs")
@@ -329,7 +320,6 @@ def _innermost_tf_op_arguments(error: BaseException) -> list[Any]:
             generated = [
                 frame.f_locals[name] for name in names if name not in ("name", "ctx") and name in frame.f_locals
             ]
-        tb = tb.tb_next
     return arguments or generated
 
 

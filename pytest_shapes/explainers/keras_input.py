@@ -340,13 +340,7 @@ def _feeding_layer(name: str, context: Any) -> Any:
     return producer_of(received) if received is not None and not isinstance(received, list | tuple | dict) else None
 
 
-class _ModelInput:
-    """What a Sequential model's first layer receives."""
-
-    name = "input"
-
-
-_MODEL_INPUT = _ModelInput()
+_MODEL_INPUT = object()  # what a Sequential model's first layer receives
 
 
 def refine(symptom: Diagnosis, message: Message, context: Any) -> Diagnosis:
