@@ -39,7 +39,9 @@ class GuardedHook:
             return self._fallback(value)
 
 
-def crash_line(hook_name: str, crash: BaseException) -> str:
+def crash_line(
+    hook_name: str, crash: BaseException, outcome: str = "pytest-shapes used its built-in one instead"
+) -> str:
     """`a pytest_shapes_shape_of hook raised KeyError: 'x' (conftest.py:3); ...`: where to look, in one line."""
     frames = traceback.extract_tb(crash.__traceback__)
     where = f" ({os.path.basename(frames[-1].filename)}:{frames[-1].lineno})" if frames else ""
@@ -48,7 +50,7 @@ def crash_line(hook_name: str, crash: BaseException) -> str:
     except Exception:  # an exception whose text cannot be made
         lines = ["<unprintable>"]
     detail = f"{type(crash).__name__}: {lines[0][:200]}" if lines else type(crash).__name__
-    return terminal_safe(f"a {hook_name} hook raised {detail}{where}; pytest-shapes used its built-in one instead")
+    return terminal_safe(f"a {hook_name} hook raised {detail}{where}; {outcome}")
 
 
 class HookCrashCheck:

@@ -323,6 +323,15 @@ def test_a_crashing_explainer_never_turns_an_ordinary_error_into_a_diagnosis(pyt
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["FAILED test_user.py::test_fails - FileNotFoundError: data/shapes.csv"])
     assert "shape diagnosis" not in result.stdout.str()
+    # the failure says, once, that an explainer broke on it (a missing notice would hide the bug)
+    result.stdout.fnmatch_lines(
+        [
+            "*- shapes note -*",
+            "a pytest_shapes_explain hook raised RuntimeError: explainer bug (conftest.py:2); "
+            "the error is shown undiagnosed",
+        ]
+    )
+    assert result.stdout.str().count("- shapes note -") == 1
 
 
 RAISING_SHAPE_HOOKS = """

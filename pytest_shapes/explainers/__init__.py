@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from pytest_shapes.diagnosis import Diagnosis, ShapeMismatch, diagnosed, render_error
 from pytest_shapes.explainers.context import ExplainContext, chain
+from pytest_shapes.hook_guard import crash_line
 
 if TYPE_CHECKING:
     from pytest_shapes.explainers.messages import Message
@@ -55,9 +56,10 @@ def explain(error: BaseException, context: ExplainContext, call_hook: ExplainHoo
                     # a hook returned something else: say so in one line, and let the built-ins answer
                     context.notices.append(_misbehaved(diagnosis))
                     diagnosis = explain_link(link, context) if explainer is call_hook else None
-            except Exception as crash:  # an explainer bug: keep the failure; a shape error says so in one line
+            except Exception as crash:  # an explainer bug: keep the failure, and say so in one line
                 if _recognised(link, context):
                     return explainer_crashed(link, crash)
+                context.notices.append(crash_line("pytest_shapes_explain", crash, "the error is shown undiagnosed"))
                 continue
             if diagnosis is not None:
                 return diagnosis
