@@ -526,6 +526,18 @@ SHAPE_BUGS = {
         "tf.tile: 3 multiples for a tensor of rank 2 (2, 4)",
         "tf.tile(tf.expand_dims(x, 1), [1, n, 1])  # (2, 4) -> (2, 1, 4)",
     ),
+    # batch_dims=1 wants one row of indices per sample: a single index vector has no batch axis
+    "test_gather_per_sample_with_one_index_vector_for_all": (
+        "missing-batch-axis",
+        "tf.gather(batch_dims=1): the indices (3,) have no batch axis, params (8, 10, 4) have 8 samples",
+        "tf.gather(params, indices, axis=1); for indices per sample, give them the batch axis: "
+        "tf.tile(indices[None], [8, 1])  # (3,) -> (8, 3)",
+    ),
+    "test_gather_per_sample_with_indices_of_another_batch": (
+        "size-mismatch",
+        "tf.gather with batch_dims: axis 0 of params (8, 10, 4), indices (6, 3) differ: 8 vs 6",
+        "give indices 8 rows on that axis",
+    ),
     # the letter the operand lacks is the one whose removal lines its sizes up with the other operands'
     "test_einsum_attention_values_without_the_head_axis": (
         "missing-axis",

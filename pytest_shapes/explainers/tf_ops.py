@@ -818,6 +818,39 @@ def _tile_multiples(value: tuple[Any, ...] | int, count: int) -> Diagnosis | Non
     )
 
 
+def _gather_batch(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    """tf.gather(params, indices, batch_dims=n): the first n axes of params and indices must agree.
+
+    The op's own arguments (when the traceback has them, and they are the sizes the message names)
+    tell indices of rank 1 apart: one index vector meant for every sample has no batch axis.
+    """
+    axis, size, indices_size = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    operands = context.op_operand_shapes
+    params, indices = (operands[0], operands[1]) if len(operands) >= 2 else ((), ())
+    known = len(params) > axis and len(indices) > axis and (params[axis], indices[axis]) == (size, indices_size)
+    if known and axis == 0 and len(indices) == 1:
+        return Diagnosis(
+            "missing-batch-axis",
+            f"tf.gather(batch_dims=1): the indices {format_shape(indices)} have no batch axis, "
+            f"params {format_shape(params)} have {size} samples",
+            hint="to take the same indices from every sample, drop batch_dims: tf.gather(params, indices, axis=1); "
+            f"for indices per sample, give them the batch axis: tf.tile(indices[None], [{size}, 1])"
+            f"  # {format_shape(indices)} -> {format_shape((size, indices_size))}",
+            expected=format_shape((size, indices_size)),
+            actual=format_shape(indices),
+        )
+    shown = f"params {format_shape(params)}, indices {format_shape(indices)}" if known else "params and indices"
+    return Diagnosis(
+        "size-mismatch",
+        f"tf.gather with batch_dims: axis {axis} of {shown} differ: {size} vs {indices_size}",
+        hint=f"the first batch_dims axes of params and indices must be the same: give indices {size} rows "
+        "on that axis (one per batch element), or lower batch_dims",
+        expected=f"indices.shape[{axis}] = {size}",
+        actual=f"indices.shape[{axis}] = {indices_size}",
+        axis=axis,
+    )
+
+
 def _kernel_rank(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
     """Keras 3's convolution shape inference: a kernel (spatial..., in, out) for an input of another rank."""
     kernel, value = parse_shape(match.group(1)), parse_shape(match.group(2))
@@ -1235,6 +1268,7 @@ ROWS = (
         re.S,
     ),
     row(r"Expected multiples argument to be a vector of length (\d+) but got length (\d+)", _tile_length),
+    row(r"params\.shape\[(\d+)\]: (\d+) should be equal to indices\.shape\[\1\]: (\d+)", _gather_batch),
     row(
         rf"Cannot multiply A and B because inner dimension does not match: \d+ vs\. \d+\..*?"
         rf"Dimensions of A: \[(\d+), (\d+)\)\.\s+Dimensions of B: ({S})",

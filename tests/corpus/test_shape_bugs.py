@@ -983,6 +983,16 @@ def test_tile_eagerly_a_context_vector_without_a_time_axis():
     tf.tile(context, [1, 5, 1])
 
 
+def test_gather_per_sample_with_one_index_vector_for_all():
+    features = tf.zeros((8, 10, 4))  # (batch, steps, features)
+    tf.gather(features, tf.constant([1, 4, 7]), batch_dims=1)  # the same three steps of every sample
+
+
+def test_gather_per_sample_with_indices_of_another_batch():
+    features = tf.zeros((8, 10, 4))
+    tf.gather(features, tf.zeros((6, 3), tf.int32), batch_dims=1)
+
+
 def test_einsum_attention_values_without_the_head_axis():
     scores = tf.zeros((2, 4, 5, 5))  # (batch, heads, query, key)
     values = tf.zeros((2, 5, 8))  # split into heads is missing: (batch, key, depth)
@@ -1785,3 +1795,4 @@ def test_one_label_array_missing_for_a_three_output_model():
     model.fit(
         np.zeros((8, 16), "float32"), [np.zeros((8, 3), "float32"), np.zeros((8, 4), "float32")], epochs=1, verbose=0
     )
+
