@@ -381,12 +381,32 @@ def _dataset_size_in_input(found: Diagnosis, context: ExplainContext) -> Diagnos
     actual = context.input_shapes
     if not isinstance(actual, tuple) or len(actual) < 2 or not isinstance(actual[0], int):
         return None
+    declared = parse_shape(found.expected or "")
+    if declared is not None and len(declared) == len(actual) + 1 and declared[1] is None:
+        # the size is not in the Input; the labels count the samples, and each lacks the axis the model has there
+        return _samples_without_an_axis(found, actual, context) if _samples_first(actual, context) else None
     per_sample = format_shape(actual[1:])
     return Diagnosis(
         "extra-axis",
         f"the model's input {found.expected} includes the dataset size {actual[0]}: "
         f"{context.entry}() got data {format_shape(actual)}, which Keras splits into batches of samples {per_sample}",
         hint=f"declare one sample's shape: keras.Input(shape={per_sample})",
+        expected=found.expected,
+        actual=format_shape(actual),
+        axis=1,
+    )
+
+
+def _samples_without_an_axis(found: Diagnosis, actual: tuple[Any, ...], context: ExplainContext) -> Diagnosis:
+    """fit() on (6, 32, 32, 3) with 6 labels for a model of (None, None, 32, 32, 3): 6 samples, each one
+    axis short (single frames for a model of frame sequences)."""
+    fixed = (actual[0], 1, *actual[1:])
+    return Diagnosis(
+        "missing-axis",
+        f"input of {model_label(context.model)}.{context.entry}(): expected {found.expected}, got "
+        f"{format_shape(actual)}: {actual[0]} samples (as many as the labels), each without the model's axis 1",
+        hint=f"give every sample that axis: x[:, None] or np.expand_dims(x, 1)  # {format_shape(actual)} -> "
+        f"{format_shape(fixed)}",
         expected=found.expected,
         actual=format_shape(actual),
         axis=1,

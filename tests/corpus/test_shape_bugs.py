@@ -1796,3 +1796,19 @@ def test_one_label_array_missing_for_a_three_output_model():
         np.zeros((8, 16), "float32"), [np.zeros((8, 3), "float32"), np.zeros((8, 4), "float32")], epochs=1, verbose=0
     )
 
+
+# source: single frames given to fit() for a model of frame sequences of any length
+# true kind: missing-axis (the time axis of every sample; the labels count 6 samples)
+# fix: x[:, None]
+def test_single_frames_for_a_model_of_frame_sequences():
+    model = keras.Sequential(
+        [
+            keras.Input((None, 16, 16, 3)),
+            layers.TimeDistributed(layers.Conv2D(4, 3)),
+            layers.TimeDistributed(layers.GlobalAveragePooling2D()),
+            layers.LSTM(4),
+            layers.Dense(2),
+        ]
+    )
+    model.compile("adam", "mse")
+    model.fit(np.zeros((6, 16, 16, 3), "float32"), np.zeros((6, 2), "float32"), epochs=1, verbose=0)
