@@ -315,6 +315,12 @@ def _size_hint(differing: list[int], expected: Shape, actual: Shape, role: str) 
             f"or convert them: tf.image.rgb_to_grayscale(x[..., :3])  # {format_shape(actual)} -> "
             f"{format_shape((*actual[:-1], 1))}; or build the model for {got} channels"
         )
+    if differing == [last] and len(expected) == 4 and (got, want) == (4, 3):
+        return (
+            f"RGBA images (an alpha channel) for an RGB model, keep the color channels: x[..., :3]  # "
+            f"{format_shape(actual)} -> {format_shape((*actual[:-1], 3))}; or load them as RGB "
+            "(tf.io.decode_png(data, channels=3), PIL's img.convert('RGB'))"
+        )
     if differing == [last]:
         return (
             f"the last axis (features/channels) has {got} where {want} are expected: "

@@ -126,6 +126,7 @@ def test_every_transformation_hint_makes_the_data_fit(pair, role):
         ((None, 32, 32, 3), (4, 32, 32, 1), "size-mismatch"),  # grayscale images for an RGB model
         ((None, 32, 32, 1), (4, 32, 32, 3), "size-mismatch"),  # color images for a grayscale model
         ((None, 32, 32, 1), (4, 32, 32, 4), "size-mismatch"),  # RGBA images (PNG) for a grayscale model
+        ((None, 32, 32, 3), (4, 32, 32, 4), "size-mismatch"),  # RGBA images (PNG) for an RGB model
         ((None, 32, 32, 3), (1, 40, 40, 3), "size-mismatch"),  # another resolution
         ((None, 12), (16, 12, 50), "extra-axis"),  # one-hot tokens for an Embedding
     ],
