@@ -533,6 +533,23 @@ SHAPE_BUGS = {
         "the labels), each without the model's axis 1",
         "x[:, None] or np.expand_dims(x, 1)  # (6, 16, 16, 3) -> (6, 1, 16, 16, 3)",
     ),
+    # Keras 3 builds the Conv2D on frames without channels (kernel (3, 3, 20, 4)); tf_keras' input spec says so
+    "test_grayscale_clips_for_a_time_distributed_cnn": (
+        "missing-axis",
+        "*got (None, 20, 20)*",
+        "x[..., None]",
+    ),
+    # 15 -> 7 -> 14: the skip is one pixel larger; the concatenation axis itself may differ
+    "test_unet_skip_from_an_odd_size": (
+        "size-mismatch",
+        "concatenating/stacking (None, 14, 14, 32) and (None, 15, 15, 16) along axis 3: axes [1, 2] differ*",
+        "crop the larger input (None, 15, 15, 16) to 14 x 14 with layers.Cropping2D(((0, 1), (0, 1)))",
+    ),
+    "test_rgba_images_for_an_rgb_model": (
+        "size-mismatch",
+        "input of Functional *.predict(): expected (None, None, None, 3), got (1, 20, 24, 4) (axis 3: expected 3, *",
+        "x[..., :3]  # (1, 20, 24, 4) -> (1, 20, 24, 3)",
+    ),
     # batch_dims=1 wants one row of indices per sample: a single index vector has no batch axis
     "test_gather_per_sample_with_one_index_vector_for_all": (
         "missing-batch-axis",

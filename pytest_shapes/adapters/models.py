@@ -147,15 +147,20 @@ def layer_before(model: Any, name: str, *, building: bool = False) -> Any:
         layers = list(model.layers)
     except Exception:
         return None
-    names = [getattr(layer, "name", None) for layer in layers]
     classes = [type(layer).__name__ for layer in layers]
-    if name in names:
-        index = names.index(name)
+    named = [index for index, layer in enumerate(layers) if is_named(layer, name)]
+    if named:
+        index = named[0]
     elif classes.count(name) == 1:
         index = classes.index(name)
     else:  # the layer being added (tf_keras builds it before it joins the list)
         return layers[-1] if layers and building else None
     return layers[index - 1] if index > 0 else None
+
+
+def is_named(layer: Any, name: str) -> bool:
+    """Whether `layer` is the layer named `name`, or wraps it (TimeDistributed(Conv2D): the error names the Conv2D)."""
+    return getattr(layer, "name", None) == name or getattr(getattr(layer, "layer", None), "name", None) == name
 
 
 def producer_of(tensor: Any) -> Any:

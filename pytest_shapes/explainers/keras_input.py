@@ -93,11 +93,13 @@ def _takes_the_data(layer: str | None, model: Any) -> bool:
     """Whether `layer` is the first layer of a Sequential model (what it gets is the data)."""
     if layer is None or type(model).__name__ != "Sequential":
         return False
+    from pytest_shapes.adapters.models import is_named
+
     try:
         first = model.layers[0]
     except Exception:  # no layers yet, or a model that cannot list them
         return False
-    return getattr(first, "name", None) == layer
+    return is_named(first, layer)
 
 
 _IMAGE_LAYER = re.compile(r"(?i)conv_?[23]d|pool|depthwise|separable|up_?sampling|cropping|zero_?padding|conv_?lstm")

@@ -671,10 +671,46 @@ def _generator_dtype(match: re.Match[str], message: Message, context: Any) -> Di
 def _concat(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     texts = match.groups() if match.lastindex else re.findall(S, match.group(0).split("Received", 1)[-1])
     a, b = (parse_shape(text) for text in (texts[0], texts[1] if len(texts) > 1 else texts[0]))
-    return last_batch_pair("concatenating", a, b, context) or concat_shapes(a, b)
+    return last_batch_pair("concatenating", a, b, context) or concat_shapes(
+        a, b, _concat_axis(context, len(a)), _upsampled_inputs(context)
+    )
 
 
-def concat_shapes(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
+def _concat_axis(context: Any, rank: int) -> int | None:
+    """The axis of the Concatenate layer that raised (its `axis`), or of an eager `tf.concat(values, axis)`."""
+    layers = [layer for layer, _ in context.keras_calls if type(layer).__name__ == "Concatenate"]
+    arguments = context.op_arguments
+    if layers:
+        axis = getattr(layers[-1], "axis", None)
+    elif len(arguments) == 2 and isinstance(arguments[0], list | tuple):
+        axis = arguments[1]
+    else:
+        return None
+    if isinstance(axis, bool) or not isinstance(axis, int) or not -rank <= axis < rank:
+        return None
+    return axis % rank
+
+
+_UPSAMPLING = re.compile(r"UpSampling[123]D|Conv[123]DTranspose")
+
+
+def _upsampled_inputs(context: Any) -> list[tuple[Any, ...]]:
+    """The shapes of the Concatenate layer's inputs that an upsampling layer made (the decoder side of a U-Net)."""
+    from pytest_shapes.adapters.models import producer_of
+
+    found = []
+    for layer, received in context.keras_calls:
+        if type(layer).__name__ == "Concatenate" and isinstance(received, list | tuple):
+            for tensor in received:
+                shape = context.shape_of(tensor)
+                if _UPSAMPLING.fullmatch(type(producer_of(tensor)).__name__) and isinstance(shape, tuple):
+                    found.append(shape)
+    return found
+
+
+def concat_shapes(
+    a: tuple[Any, ...], b: tuple[Any, ...], axis: int | None = None, upsampled: list[tuple[Any, ...]] | None = None
+) -> Diagnosis:
     shown = f"{format_shape(a)} and {format_shape(b)}"
     short, long = (a, b) if len(a) < len(b) else (b, a)
     # a vector of one value per sample, (16,) with (16, 2), only when the known batch sizes say so
@@ -703,14 +739,40 @@ def concat_shapes(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
             expected=format_shape(a),
             actual=format_shape(b),
         )
-    differing = [i for i in range(len(a)) if a[i] is not None and b[i] is not None and a[i] != b[i]]
+    differing = [i for i in range(len(a)) if a[i] is not None and b[i] is not None and a[i] != b[i] and i != axis]
+    along = f" along axis {axis}" if axis is not None else ""
     return Diagnosis(
         "size-mismatch",
-        f"concatenating/stacking {shown}: axes {differing} differ; only the concatenation axis may",
-        hint="make the other axes equal (resize, pad or project one input), or concatenate along the axis that differs",
+        f"concatenating/stacking {shown}{along}: axes {differing} differ; only the concatenation axis may",
+        hint=_odd_size_hint(a, b, differing, upsampled or [])
+        or "make the other axes equal (resize, pad or project one input), or concatenate along the axis that differs",
         expected=format_shape(a),
         actual=format_shape(b),
         axis=differing[0] if differing else None,
+    )
+
+
+def _odd_size_hint(
+    a: tuple[Any, ...], b: tuple[Any, ...], differing: list[int], upsampled: list[tuple[Any, ...]]
+) -> str | None:
+    """A U-Net skip one pixel off: pooling an odd size rounds it down, upsampling doubles that (15 -> 7 -> 14).
+    Only when an upsampling layer made the smaller input, and every larger size is odd."""
+    spatial = len(a) - 2
+    if not differing or not 1 <= spatial <= 3 or any(not 1 <= i <= spatial for i in differing):
+        return None
+    gaps = {a[i] - b[i] for i in differing}
+    if gaps not in ({1}, {-1}):
+        return None
+    larger, smaller = (a, b) if gaps == {1} else (b, a)
+    if smaller not in upsampled or any(larger[i] % 2 == 0 for i in differing):
+        return None
+    crop = [(0, 1) if i in differing else (0, 0) for i in range(1, spatial + 1)]
+    cropping = crop[0] if spatial == 1 else tuple(crop)
+    sizes = " x ".join(str(size) for size in smaller[1 : spatial + 1])
+    return (
+        f"an odd size halved by pooling and doubled by upsampling comes back one short: crop the larger input "
+        f"{format_shape(larger)} to {sizes} with layers.Cropping{spatial}D({cropping}), or give the model "
+        "sizes divisible by 2 ** (number of poolings)"
     )
 
 
@@ -854,9 +916,11 @@ def _gather_batch(match: re.Match[str], message: Message, context: Any) -> Diagn
 def _kernel_rank(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
     """Keras 3's convolution shape inference: a kernel (spatial..., in, out) for an input of another rank."""
     kernel, value = parse_shape(match.group(1)), parse_shape(match.group(2))
+    dims = len(kernel) - 2
+    if len(value) == len(kernel) - 1 and value and kernel[-2] == value[-1]:
+        return _conv_without_channels(dims, kernel, value, context)
     if len(value) != len(kernel) + 1:
         return None
-    dims = len(kernel) - 2
     if stray_unit_axis(value, channels=True) is not None:
         return too_many_axes(f"input of a {dims}D convolution", f"rank {len(kernel)}", len(kernel), value, image=True)
     return Diagnosis(
@@ -866,6 +930,25 @@ def _kernel_rank(match: re.Match[str], message: Message, context: Any) -> Diagno
         f"Conv{dims + 1}D layer; else remove the extra axis",
         expected=f"rank {len(kernel)}",
         actual=format_shape(value),
+    )
+
+
+def _conv_without_channels(dims: int, kernel: tuple[Any, ...], value: tuple[Any, ...], context: Any) -> Diagnosis:
+    """A convolution built on data without a channel axis takes its last spatial axis for the channels
+    (a kernel (3, 3, 20, 4) for (None, 20, 20)), then finds the input one axis short of the kernel."""
+    data = context.input_shapes
+    fits_data = isinstance(data, tuple) and len(data) >= len(value) and tuple(data[-len(value) + 1 :]) == value[1:]
+    hint = "give the data its channel axis (one channel), and declare it in keras.Input: x[..., None]"
+    if fits_data:
+        hint += f"  # {format_shape(data)} -> {format_shape((*data, 1))}"
+    return Diagnosis(
+        "missing-axis",
+        f"a {dims}D convolution got {format_shape(value)}, without a channel axis: it took the last axis "
+        f"({value[-1]}) for the channels, so its kernel is {format_shape(kernel)}",
+        hint=hint,
+        expected=f"rank {len(kernel)}",
+        actual=format_shape(value),
+        axis=len(value),
     )
 
 

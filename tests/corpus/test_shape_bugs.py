@@ -1812,3 +1812,38 @@ def test_single_frames_for_a_model_of_frame_sequences():
     )
     model.compile("adam", "mse")
     model.fit(np.zeros((6, 16, 16, 3), "float32"), np.zeros((6, 2), "float32"), epochs=1, verbose=0)
+
+
+# source: grayscale clips (clips, frames, h, w) for a TimeDistributed CNN built by its first call
+# true kind: missing-axis (the channel axis of every frame)
+# fix: x[..., None]
+def test_grayscale_clips_for_a_time_distributed_cnn():
+    model = keras.Sequential(
+        [
+            layers.TimeDistributed(layers.Conv2D(4, 3)),
+            layers.TimeDistributed(layers.Flatten()),
+            layers.LSTM(4),
+            layers.Dense(1),
+        ]
+    )
+    model.compile("adam", "mse")
+    model.fit(np.zeros((4, 5, 20, 20), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+
+
+# source: a U-Net on 30x30 images: 30 -> 15 -> 7 by pooling, 7 -> 14 by upsampling, skip from the 15x15 level
+# true kind: size-mismatch
+# fix: layers.Cropping2D(((0, 1), (0, 1))) on the skip, or 32x32 images
+def test_unet_skip_from_an_odd_size():
+    inputs = keras.Input((30, 30, 3))
+    skip = layers.Conv2D(16, 3, padding="same")(layers.MaxPooling2D()(inputs))
+    bottom = layers.Conv2D(32, 3, padding="same")(layers.MaxPooling2D()(skip))
+    layers.Concatenate()([layers.UpSampling2D()(bottom), skip])
+
+
+# source: PNG images decoded with their alpha channel for an RGB model
+# true kind: size-mismatch
+# fix: x[..., :3]
+def test_rgba_images_for_an_rgb_model():
+    inputs = keras.Input((None, None, 3))
+    model = keras.Model(inputs, layers.Conv2D(3, 3, padding="same")(inputs))
+    model.predict(np.zeros((1, 20, 24, 4), "float32"), verbose=0)
