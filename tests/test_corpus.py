@@ -170,7 +170,7 @@ SHAPE_BUGS = {
     "test_two_input_predict_swapped": ("size-mismatch", "input[0] of Functional*.predict()*", "wrong order"),
     "test_two_input_only_one": (
         "structure-mismatch",
-        "the layer or model takes 2 inputs*but received 1",
+        "model '*' takes 2 inputs*but received 1",
         "pass every input",
     ),
     "test_two_input_dict_wrong_key": ("structure-mismatch", "input 'meta' is missing*", "['feat', 'meta']"),
@@ -368,7 +368,7 @@ SHAPE_BUGS = {
     ),
     "test_gru_return_state_output_not_unpacked": (
         "structure-mismatch",
-        "the layer or model takes 1 inputs, but received 2",
+        "layer '*' takes 1 input, but received 2",
         "return_state=True",
     ),
     "test_evaluate_to_categorical_infers_fewer_classes": (
@@ -549,6 +549,12 @@ SHAPE_BUGS = {
         "size-mismatch",
         "input of Functional *.predict(): expected (None, None, None, 3), got (1, 20, 24, 4) (axis 3: expected 3, *",
         "x[..., :3]  # (1, 20, 24, 4) -> (1, 20, 24, 3)",
+    ),
+    # the shapes the layer got are the dataset element's, labels included: the batch was not unpacked
+    "test_custom_train_step_feeds_the_whole_batch_to_a_layer": (
+        "structure-mismatch",
+        "layer '*' takes 1 input, but received 2",
+        "the dataset's whole element, 2 parts (x, y ...), reached it as its input: unpack the batch first",
     ),
     # batch_dims=1 wants one row of indices per sample: a single index vector has no batch axis
     "test_gather_per_sample_with_one_index_vector_for_all": (

@@ -21,7 +21,15 @@ def _input_count(match: re.Match[str], message: Message, context: Any) -> Diagno
         f"model({{{', '.join(f'{key}: ...' for key in keys.strip('[]').split(', '))}}})" if keys else "model([x1, x2])"
     )
     hint = f"pass every input, as a list or a dict: {example}"
-    if int(got) > int(want):
+    named = re.search(r"Layer [\"']([\w./-]+)[\"'] expects", message.text)
+    model = getattr(context.model, "name", None)
+    what = f"{'model' if named.group(1) == model else 'layer'} '{named.group(1)}'" if named else "the layer or model"
+    if int(got) > int(want) and named and _whole_dataset_element(named.group(1), context):
+        hint = (
+            f"the dataset's whole element, {got} parts (x, y ...), reached it as its input: unpack the batch "
+            "first (in a custom train_step: x, y = data; or map the dataset to the inputs only)"
+        )
+    elif int(got) > int(want):
         hint = (
             f"it got a list of {got} tensors: pass {want}; a layer that returns several (an RNN with "
             "return_state=True returns [output, *states]) must be unpacked: output, state = layers.GRU(..., "
@@ -29,11 +37,23 @@ def _input_count(match: re.Match[str], message: Message, context: Any) -> Diagno
         )
     return Diagnosis(
         "structure-mismatch",
-        f"the layer or model takes {want} inputs{f' {keys}' if keys else ''}, but received {got}",
+        f"{what} takes {want} input{'' if want == '1' else 's'}{f' {keys}' if keys else ''}, but received {got}",
         hint=hint,
         expected=f"{want} inputs",
         actual=f"{got} inputs",
     )
+
+
+def _whole_dataset_element(layer: str, context: Any) -> bool:
+    """Whether the tensors the layer received have the shapes of the fit dataset's whole element (x and y)."""
+    from pytest_shapes.adapters.datasets import element_of, shapes_of_element
+
+    dataset = context.dataset
+    element = shapes_of_element(element_of(dataset)) if dataset is not None else None
+    received = context.layer_input(layer)
+    if not isinstance(element, list) or len(element) < 2 or not isinstance(received, list | tuple):
+        return False
+    return [context.shape_of(tensor) for tensor in received] == [tuple(shape) for shape in element]
 
 
 def _missing_key(match: re.Match[str], message: Message, context: Any) -> Diagnosis:

@@ -1847,3 +1847,25 @@ def test_rgba_images_for_an_rgb_model():
     inputs = keras.Input((None, None, 3))
     model = keras.Model(inputs, layers.Conv2D(3, 3, padding="same")(inputs))
     model.predict(np.zeros((1, 20, 24, 4), "float32"), verbose=0)
+
+
+# source: a GAN whose train_step feeds the dataset's (images, labels) batch to the discriminator
+# true kind: structure-mismatch
+# fix: images, _ = data
+def test_custom_train_step_feeds_the_whole_batch_to_a_layer():
+    class Critic(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.conv = layers.Conv2D(4, 3)
+            self.head = layers.Dense(1)
+
+        def call(self, images):
+            return self.head(layers.Flatten()(self.conv(images)))
+
+        def train_step(self, data):
+            return {"score": tf.reduce_mean(self(data))}  # data is (images, labels)
+
+    critic = Critic()
+    critic.compile("adam")
+    images, labels = np.zeros((8, 12, 12, 1), "float32"), np.zeros((8,), "int64")
+    critic.fit(tf.data.Dataset.from_tensor_slices((images, labels)).batch(4), epochs=1, verbose=0)
