@@ -318,6 +318,25 @@ def _after_a_layer_that_dropped_the_axis(symptom: Diagnosis, context: Any) -> Di
     )
 
 
+def _ids_with_a_unit_axis(symptom: Diagnosis, context: Any) -> Diagnosis | None:
+    """A size-1 axis after an Embedding that came from the ids: (6, 10, 1) ids embed to (6, 10, 1, 8)."""
+    if symptom.kind != "extra-axis" or not symptom.layer or symptom.axis is None:
+        return None
+    before = _feeding_layer(symptom.layer, context)
+    data = context.input_shapes
+    if type(before).__name__ != "Embedding" or not isinstance(data, tuple) or len(data) != symptom.axis + 1:
+        return None
+    if data[-1] != 1:
+        return None
+    fixed = format_shape(data[:-1])
+    symptom.message = (
+        f"{symptom.message}: the ids {format_shape(data)} keep a size-1 last axis, and the Embedding "
+        f"'{before.name}' before '{symptom.layer}' adds its own"
+    )
+    symptom.hint = f"drop that axis from the ids: x[..., 0] or np.squeeze(x, -1)  # {format_shape(data)} -> {fixed}"
+    return symptom
+
+
 def _one_axis_short(symptom: Diagnosis) -> bool:
     """Whether one more axis gives what the symptom's layer wants (the steps a sequence adds back)."""
     wanted = re.fullmatch(r"rank (>= )?(\d+)", symptom.expected or "")
@@ -346,7 +365,7 @@ _MODEL_INPUT = object()  # what a Sequential model's first layer receives
 
 
 def refine(symptom: Diagnosis, message: Message, context: Any) -> Diagnosis:
-    after_dropping = _after_a_layer_that_dropped_the_axis(symptom, context)
+    after_dropping = _after_a_layer_that_dropped_the_axis(symptom, context) or _ids_with_a_unit_axis(symptom, context)
     if after_dropping is not None:
         return after_dropping
     if symptom.kind == "size-mismatch" and symptom.expected and symptom.actual:

@@ -1869,3 +1869,14 @@ def test_custom_train_step_feeds_the_whole_batch_to_a_layer():
     critic.compile("adam")
     images, labels = np.zeros((8, 12, 12, 1), "float32"), np.zeros((8,), "int64")
     critic.fit(tf.data.Dataset.from_tensor_slices((images, labels)).batch(4), epochs=1, verbose=0)
+
+
+# source: token ids saved as a column per step, (samples, steps, 1), for Embedding -> LSTM
+# true kind: extra-axis
+# fix: x[..., 0]
+def test_token_ids_with_a_trailing_unit_axis_for_an_embedding():
+    if not getattr(keras, "__version__", "2").startswith("3"):  # tf_keras has no __version__
+        pytest.skip("tf_keras drops the ids' trailing size-1 axis itself and trains without an error")
+    model = keras.Sequential([layers.Embedding(50, 8), layers.LSTM(4), layers.Dense(1)])
+    model.compile("adam", "mse")
+    model.fit(np.ones((6, 10, 1), "int32"), np.zeros((6, 1), "float32"), epochs=1, verbose=0)
