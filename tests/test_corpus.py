@@ -562,6 +562,35 @@ SHAPE_BUGS = {
         "input of layer '*': expected *, got (None, 10, 1, 8)*: the ids (6, 10, 1) keep a size-1 last axis*",
         "x[..., 0] or np.squeeze(x, -1)  # (6, 10, 1) -> (6, 10)",
     ),
+    # TensorShape's generic wording, read as what it means where it was raised: from_tensor_slices
+    "test_dataset_from_features_and_labels_of_different_lengths": (
+        "size-mismatch",
+        "Dataset.from_tensor_slices: its components (100, 5) and (99,) have 100 and 99 rows*",
+        "the same number of samples (len(x) == len(y))",
+    ),
+    "test_transpose_with_a_per_sample_permutation_on_a_batch": (
+        "rank-mismatch",
+        "tf.transpose: perm has 3 entries for a tensor of (2, 8, 8, 3)",
+        "keep it first: tf.transpose(x, [0, 3, 1, 2])  # (2, 8, 8, 3) -> (2, 3, 8, 8)",
+    ),
+    # Keras 3's input spec names the sizes; tf_keras' MatMul meets the layer's own kernel
+    "test_shared_dense_on_a_narrower_second_input": (
+        "size-mismatch",
+        "*'shared_projection'*10*(None, 7)*",
+        "10",
+    ),
+    # Keras 3: the recurrent kernel's MatMul in a graph; tf_keras: its state spec check
+    "test_lstm_initial_state_of_another_width": (
+        "size-mismatch",
+        "*: a state of 16 features for a layer of 8 units",
+        "an initial_state must have the layer's 8 units",
+    ),
+    # Keras 3: the state's AddV2 (200, 4) + (200, 3); tf_keras: its assert_shapes on the label count
+    "test_multi_label_auc_sized_for_another_label_count": (
+        "target-mismatch",
+        "metric: AUC(multi_label=True) got labels (2, 3) with 3 labels per sample, but it counts 4 (its state*",
+        "AUC(multi_label=True, num_labels=3)",
+    ),
     # batch_dims=1 wants one row of indices per sample: a single index vector has no batch axis
     "test_gather_per_sample_with_one_index_vector_for_all": (
         "missing-batch-axis",

@@ -139,6 +139,17 @@ class ExplainContext:
                     return labels, predictions
         return None
 
+    def local_of(self, function: str, name: str) -> Any:
+        """The local `name` of the first traceback frame of a function named `function` (its argument), or None."""
+        return next(
+            (
+                frame.f_locals[name]
+                for frame in frames(self.error)
+                if frame.f_code.co_name == function and name in frame.f_locals
+            ),
+            None,
+        )
+
     def layer_input(self, name: str) -> Any:
         """What the layer named `name` was called with, read from its call in the traceback (or None)."""
         return next((received for layer, received in self.keras_calls if getattr(layer, "name", None) == name), None)

@@ -103,7 +103,33 @@ def _function_arity(match: re.Match[str], message: Message, context: Any) -> Dia
     )
 
 
+_SLICING = re.compile(r"from_tensor_slices")
+
+
+def _slices_of_different_lengths(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """Dataset.from_tensor_slices((x, y)) slices every component along axis 0: they must have as many rows.
+    TensorShape's own wording is generic, so only its raise inside from_tensor_slices says this."""
+    if not context.raised_in(_SLICING):
+        return None
+    first, other = int(match.group(1)), int(match.group(2))
+    tensors = context.local_of("from_tensor_slices", "tensors")
+    parts = list(tensors.values()) if isinstance(tensors, dict) else tensors
+    shapes = [context.shape_of(part) for part in parts] if isinstance(parts, list | tuple) else []
+    shown = " and ".join(format_shape(shape) for shape in shapes if isinstance(shape, tuple))
+    return Diagnosis(
+        "size-mismatch",
+        f"Dataset.from_tensor_slices: its components {shown or '(x, y ...)'} have {first} and {other} rows; "
+        "each is sliced along axis 0 into samples, so all need as many",
+        hint="give features and labels the same number of samples (len(x) == len(y)): check the split, "
+        "filter or window that made one of them shorter",
+        expected=f"{first} rows",
+        actual=f"{other} rows",
+        axis=0,
+    )
+
+
 ROWS = (
+    row(r"^Dimensions (\d+) and (\d+) are not compatible$", _slices_of_different_lengths, re.M),
     row(r"Attempted to pad to a smaller size than the input element", _pad_smaller),
     row(
         rf"`generator` yielded an element of shape ({S}) where an element of shape ({S}) was expected", _generator_shape

@@ -135,6 +135,54 @@ def _class_ids_for_a_confusion_metric(
     )
 
 
+def _multi_label_count(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    """tf_keras' AUC(multi_label=True) checks the labels (N, L) against its state (thresholds, L), which
+    num_labels= or the first predictions it saw sized."""
+    return multi_label_count(parse_shape(match.group(1)), (int(match.group(2)), int(match.group(3))), context)
+
+
+def _state_of_a_multi_label_metric(first: tuple[Any, ...], second: tuple[Any, ...], context: Any) -> Diagnosis | None:
+    """Keras 3's AUC(multi_label=True) adds each update's (thresholds, labels) counts to its state: a state
+    sized for another label count meets them (its num_labels, or the first update's predictions)."""
+    if not context.raised_in(_CONFUSION_METRIC):
+        return None
+    metric = context.local_of("update_state", "self")
+    thresholds = getattr(metric, "num_thresholds", None)
+    if not getattr(metric, "multi_label", False) or not isinstance(thresholds, int):
+        return None
+    if len(first) != 2 or len(second) != 2 or first[0] != thresholds or second[0] != thresholds:
+        return None
+    labels, _ = context.metric_arguments or (None, None)
+    counts = {first[1], second[1]}
+    if not labels or labels[-1] not in counts or len(counts) != 2:
+        return None
+    state = first if first[1] != labels[-1] else second
+    return multi_label_count(labels, state, context)
+
+
+def multi_label_count(labels: tuple[Any, ...], state: tuple[Any, ...], context: Any) -> Diagnosis:
+    _, predictions = context.metric_arguments or (None, None)
+    if predictions and predictions[-1] == labels[-1]:  # labels and predictions agree: the metric was sized wrong
+        hint = (
+            f"the labels and predictions have {labels[-1]} labels each: build the metric for them, "
+            f"AUC(multi_label=True, num_labels={labels[-1]}), or leave num_labels out (the first update sizes it)"
+        )
+    else:
+        hint = (
+            f"give the metric labels of {state[1]} columns, like the predictions it was sized for, or build it "
+            f"for {labels[-1]}: AUC(multi_label=True, num_labels={labels[-1]}) with a last layer of {labels[-1]} units"
+        )
+    return Diagnosis(
+        "target-mismatch",
+        f"metric: AUC(multi_label=True) got labels {format_shape(labels)} with {labels[-1]} labels per sample, "
+        f"but it counts {state[1]} (its state is {format_shape(state)})",
+        hint=hint,
+        expected=f"(..., {state[1]})",
+        actual=format_shape(labels),
+        axis=-1,
+    )
+
+
 def _thresholded_metric(labels_first: bool) -> Builder:
     """AUC (and Keras' other thresholded confusion metrics) sum the flattened labels per prediction
     bucket: labels and predictions with different numbers of values meet there."""
@@ -208,8 +256,10 @@ def _unordered(match: re.Match[str], message: Message, context: Any) -> Diagnosi
 def _labels_against_predictions(first: tuple[Any, ...], second: tuple[Any, ...], context: Any) -> Diagnosis | None:
     """Two operands of a loss, in no known order: the one shaped like the model's output is the predictions."""
     output = _output_shape(context.model)
-    odd = _weights_misfit(first, second, context) or _neither_labels_nor_predictions(
-        first, second, output, context.labels_shape
+    odd = (
+        _state_of_a_multi_label_metric(first, second, context)
+        or _weights_misfit(first, second, context)
+        or _neither_labels_nor_predictions(first, second, output, context.labels_shape)
     )
     if odd is not None:
         return odd
@@ -496,6 +546,11 @@ def _per_class_metric(headline: str, classes: int | None, labels: tuple[Any, ...
 
 
 ROWS = (
+    row(
+        rf"Number of labels is not consistent\.+\s+Specified by tensor shape=({S}) \S+ dimension 1\.\s+"
+        r"Tensor shape=\((\d+), (\d+)\) \S+ dimension 1 must have size \d+",
+        _multi_label_count,
+    ),
     # Keras 3
     row(
         rf"Arguments `target` and `output` must have the same (?:rank|shape)[^.]*\. Received: target\.shape=({S}), output\.shape=({S})",

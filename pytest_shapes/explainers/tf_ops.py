@@ -99,6 +99,12 @@ def _graph_binary(match: re.Match[str], message: Message, context: Any) -> Diagn
         inner = {a[-1], b[-1] if transpose_b else b[-2] if len(b) >= 2 else b[-1]}
         if sizes != inner and sizes <= {*a[:-2], *b[:-2]}:
             return broadcast(a[:-2], b[:-2])  # the batch axes of a batched product differ
+        if not transpose_b:
+            scope = re.match(r"\{\{node ([\w./-]+)\}\}", node)
+            names = _layer_names(message, scope.group(1) if scope else "")
+            known = _recurrent_kernel(a, b, message) or _against_layer_kernel(a, b, names, context)
+            if known is not None:
+                return known
         return matmul(a, b, transpose_b=transpose_b)
     if re.search(r"= BiasAdd\w*\[", node):
         return _bias(a, b)
@@ -194,15 +200,9 @@ def _layer_names(message: Message, scope: str) -> set[str]:
 
 def _against_layer_state(a: tuple[Any, ...], b: tuple[Any, ...], names: set[str], context: Any) -> Diagnosis | None:
     """One operand is the failing layer's own weight or adapted state (a Normalization's mean): the data does not fit."""
-    if not names:
-        return None
-    from pytest_shapes.adapters.models import layers_called, weight_shapes
+    from pytest_shapes.adapters.models import weight_shapes
 
-    model = context.model
-    # a Sequential being built (its failing layer has not joined yet), or a layer called on its own
-    extra = [*(context.argument("layers") or []), *(layer for layer, _ in context.keras_calls)]
-    extra = [layer for layer in extra if getattr(layer, "name", None) in names or type(layer).__name__ in names]
-    for layer in [*(layers_called(model, names) if model is not None else []), *extra]:
+    for layer in _failing_layers(names, context):
         held = [_squeezed(shape) for shape in weight_shapes(layer)]
         for state, data in ((b, a), (a, b)):
             # a per-feature state (a mean, a scale) is one vector; a weight matrix times the data is another bug
@@ -219,6 +219,44 @@ def _against_layer_state(a: tuple[Any, ...], b: tuple[Any, ...], names: set[str]
                     axis=-1,
                     layer=layer.name,
                 )
+    return None
+
+
+def _failing_layers(names: set[str], context: Any) -> list[Any]:
+    """The layers the names of the failing layer may mean: in the model, or called in the traceback."""
+    if not names:
+        return []
+    from pytest_shapes.adapters.models import layers_called
+
+    model = context.model
+    # a Sequential being built (its failing layer has not joined yet), or a layer called on its own
+    extra = [*(context.argument("layers") or []), *(layer for layer, _ in context.keras_calls)]
+    extra = [layer for layer in extra if getattr(layer, "name", None) in names or type(layer).__name__ in names]
+    return [*(layers_called(model, names) if model is not None else []), *extra]
+
+
+def _against_layer_kernel(a: tuple[Any, ...], b: tuple[Any, ...], names: set[str], context: Any) -> Diagnosis | None:
+    """The second operand of a product is the kernel of a built-in layer (Dense ...), which sized it from the
+    first input it got: the data has another feature count (a Dense shared between inputs of different widths).
+    A custom layer's weight has the shape its author wrote, so a product with it stays a matmul mismatch."""
+    from pytest_shapes.adapters.models import dims_of
+
+    if len(b) != 2 or not a or a[-1] is None or a[-1] == b[0]:
+        return None
+    for layer in _failing_layers(names, context):
+        built_in = type(layer).__module__.startswith(("keras.", "tf_keras."))
+        if built_in and dims_of(getattr(getattr(layer, "kernel", None), "shape", None)) == b:
+            return Diagnosis(
+                "size-mismatch",
+                f"layer '{layer.name}' was built for {b[0]} input features (its kernel is {format_shape(b)}), "
+                f"but got {format_shape(a)}",
+                hint=f"a layer keeps the input size it was built on: feed it {b[0]} features, or give the "
+                f"{a[-1]}-feature input a layer of its own",
+                expected=f"(..., {b[0]})",
+                actual=format_shape(a),
+                axis=-1,
+                layer=layer.name,
+            )
     return None
 
 
@@ -880,6 +918,45 @@ def _tile_multiples(value: tuple[Any, ...] | int, count: int) -> Diagnosis | Non
     )
 
 
+def _transpose_eager(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    return _transpose_perm(int(match.group(1)), int(match.group(2)), None, context)
+
+
+def _transpose_graph(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
+    return _transpose_perm(int(match.group(1)), int(match.group(2)), parse_shape(match.group(3)), context)
+
+
+def _transpose_perm(rank: int, count: int, shape: tuple[Any, ...] | None, context: Any) -> Diagnosis:
+    """tf.transpose(x, perm) takes one entry of perm per axis of x; a perm of one sample's axes leaves out the batch."""
+    arguments = context.op_arguments
+    value = context.shape_of(arguments[0]) if arguments else None
+    shape = value if isinstance(value, tuple) and len(value) == rank else shape
+    perm = next(
+        (
+            list(argument)
+            for argument in arguments[1:]
+            if isinstance(argument, list | tuple)
+            and len(argument) == count
+            and all(isinstance(axis, int) and not isinstance(axis, bool) for axis in argument)
+        ),
+        None,
+    )
+    shown = format_shape(shape) if shape else f"rank {rank}"
+    hint = f"give perm one entry per axis of x: {rank} numbers, a permutation of 0..{rank - 1}"
+    if perm is not None and count == rank - 1 and sorted(perm) == list(range(count)) and perm[0] != 0:
+        fixed = [0, *(axis + 1 for axis in perm)]
+        hint = f"perm {perm} orders one sample's axes, but x also has the batch axis: keep it first: tf.transpose(x, {fixed})"
+        if shape:
+            hint += f"  # {format_shape(shape)} -> {format_shape(tuple(shape[axis] for axis in fixed))}"
+    return Diagnosis(
+        "rank-mismatch",
+        f"tf.transpose: perm has {count} entries for a tensor of {shown}",
+        hint=hint,
+        expected=f"{rank} entries",
+        actual=f"{count} entries",
+    )
+
+
 def _gather_batch(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     """tf.gather(params, indices, batch_dims=n): the first n axes of params and indices must agree.
 
@@ -1352,6 +1429,12 @@ ROWS = (
     ),
     row(r"Expected multiples argument to be a vector of length (\d+) but got length (\d+)", _tile_length),
     row(r"params\.shape\[(\d+)\]: (\d+) should be equal to indices\.shape\[\1\]: (\d+)", _gather_batch),
+    row(r"transpose expects a vector of size (\d+)\. But input\(1\) is a vector of size (\d+)", _transpose_eager),
+    row(
+        rf"Dimension must be (\d+) but is (\d+) for '[^']*= Transpose\[.*?with input shapes: ({S}), \[\d+\]",
+        _transpose_graph,
+        re.S,
+    ),
     row(
         rf"Cannot multiply A and B because inner dimension does not match: \d+ vs\. \d+\..*?"
         rf"Dimensions of A: \[(\d+), (\d+)\)\.\s+Dimensions of B: ({S})",

@@ -1880,3 +1880,48 @@ def test_token_ids_with_a_trailing_unit_axis_for_an_embedding():
     model = keras.Sequential([layers.Embedding(50, 8), layers.LSTM(4), layers.Dense(1)])
     model.compile("adam", "mse")
     model.fit(np.ones((6, 10, 1), "int32"), np.zeros((6, 1), "float32"), epochs=1, verbose=0)
+
+
+# source: features and labels of different lengths after filtering one of them
+# true kind: size-mismatch
+# fix: the same samples in both
+def test_dataset_from_features_and_labels_of_different_lengths():
+    tf.data.Dataset.from_tensor_slices((np.zeros((100, 5), "float32"), np.zeros((99,), "float32")))
+
+
+# source: an image-to-channels-first permutation written for one sample, applied to a batch
+# true kind: rank-mismatch
+# fix: tf.transpose(x, [0, 3, 1, 2])
+def test_transpose_with_a_per_sample_permutation_on_a_batch():
+    class ChannelsFirst(layers.Layer):
+        def call(self, x):
+            return tf.transpose(x, [2, 0, 1])
+
+    ChannelsFirst()(tf.zeros((2, 8, 8, 3)))
+
+
+# source: one Dense layer shared by two inputs of different widths
+# true kind: size-mismatch
+# fix: a Dense per input
+def test_shared_dense_on_a_narrower_second_input():
+    shared = layers.Dense(4, name="shared_projection")
+    wide, narrow = keras.Input((10,)), keras.Input((7,))
+    keras.Model([wide, narrow], [shared(wide), shared(narrow)])
+
+
+# source: an LSTM decoder whose initial state comes from Dense(16) while it has 8 units
+# true kind: size-mismatch
+# fix: layers.Dense(8) for the state, or LSTM(16)
+def test_lstm_initial_state_of_another_width():
+    steps, features = keras.Input((5, 3)), keras.Input((4,))
+    state = [layers.Dense(16)(features), layers.Dense(16)(features)]
+    model = keras.Model([steps, features], layers.LSTM(8)(steps, initial_state=state))
+    model.predict([np.zeros((2, 5, 3), "float32"), np.zeros((2, 4), "float32")], verbose=0)
+
+
+# source: AUC(multi_label=True, num_labels=4) for three labels
+# true kind: target-mismatch
+# fix: num_labels=3
+def test_multi_label_auc_sized_for_another_label_count():
+    metric = keras.metrics.AUC(multi_label=True, num_labels=4)
+    metric.update_state(np.array([[0, 1, 1], [1, 0, 0]], "float32"), np.full((2, 3), 0.5, "float32"))

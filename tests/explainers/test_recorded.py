@@ -29,7 +29,7 @@ ROWS = [
 SHAPE_ROWS = [(name, row) for name, row in ROWS if row["kind"] is not None]
 OTHER_ROWS = [(name, row) for name, row in ROWS if row["kind"] is None]
 # raised sites the engine classifies from the text alone: a floor that only goes up
-CLASSIFIED_AT_LEAST = 414
+CLASSIFIED_AT_LEAST = 421
 
 
 def test_every_row_is_well_formed() -> None:
