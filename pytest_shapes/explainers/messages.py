@@ -15,7 +15,8 @@ _NUMPY_VALUE = re.compile(r",?\s*numpy=\s*(?:array\(\[\.\.\.\][^)]*\)|b?'[^']*'|
 SHAPE_PATTERN = r"(?<![\w`])\((?:\s*(?:None|\d+)\s*,?)*\)|(?<!\w)\[(?:\s*(?:None|\?|-?\d+)\s*,?)*\]"
 _SHAPE = re.compile(SHAPE_PATTERN)
 _DIM = re.compile(r"None|\?|-?\d+")
-_CONTENT_HINTS = re.compile(r"\d\.|\d\s+-?\d|\.\.\.|nan|inf|\n|b'|'\s+'", re.IGNORECASE)
+# a bytes repr b'...' (not the name 'b' in a list of names: ['a', 'b'])
+_CONTENT_HINTS = re.compile(r"\d\.|\d\s+-?\d|\.\.\.|nan|inf|\n|(?<![\w'])b'|'\s+'", re.IGNORECASE)
 # `[input_size: 1, effective_filter_size: 3]`, `[T=DT_FLOAT, adj_y=true]`: an op's attributes, not tensor contents
 _ATTRIBUTES = re.compile(r"^(?:\s*[A-Za-z_]\w*(?:: |=)[\w.\"-]+,?)+\s*$")
 

@@ -51,6 +51,13 @@ def test_tensor_contents_go_and_op_attributes_stay():
     )
 
 
+def test_input_names_stay_and_bytes_values_go():
+    # an Input named "b" is not a bytes repr b'...'
+    names = "Layer \"functional\" expects 2 named input(s) with keys ['a', 'b'], but it received 1 input tensors."
+    assert strip_tensor_contents(names) == names
+    assert strip_tensor_contents("values [b'cat' b'dog'] and [b'x', b'y']") == "values [...] and [...]"
+
+
 def test_shapes_inside_a_tensor_repr_are_not_the_subject():
     message = Message(
         "TypeError",
