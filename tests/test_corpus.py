@@ -591,6 +591,23 @@ SHAPE_BUGS = {
         "metric: AUC(multi_label=True) got labels (2, 3) with 3 labels per sample, but it counts 4 (its state*",
         "AUC(multi_label=True, num_labels=3)",
     ),
+    # (a, b, y) flat: Keras reads (x, y, sample_weight), so the model gets one input
+    "test_two_input_model_fit_on_a_flat_zip_of_inputs_and_labels": (
+        "structure-mismatch",
+        "model '*' takes 2 inputs*but received 1",
+        "the dataset yields a flat tuple of 3 tensors, which Keras reads as (x, y, sample_weight)",
+    ),
+    # no layer made the Conv1D's input: it is the data, not an RNN's last step
+    "test_subclassed_conv1d_model_on_windows_without_a_feature_axis": (
+        "missing-axis",
+        "input of layer '*': expected rank >= 3, got (None, 10)*",
+        "one axis short: give it the feature axis, x[..., None] (in a tf.data pipeline",
+    ),
+    "test_text_vectorized_to_another_length_than_the_model_takes": (
+        "size-mismatch",
+        "input of Sequential *.predict(): expected (None, 10), got (2, 20)*",
+        "pads or cuts every text to output_sequence_length=20, the model's Input takes 10 tokens",
+    ),
     # batch_dims=1 wants one row of indices per sample: a single index vector has no batch axis
     "test_gather_per_sample_with_one_index_vector_for_all": (
         "missing-batch-axis",

@@ -207,6 +207,19 @@ class ExplainContext:
         shapes = {shape for name, shape in self.local_arrays.items() if _LABEL_NAME.fullmatch(name)}
         return shapes.pop() if len(shapes) == 1 else None
 
+    def user_objects(self, class_name: str) -> list[Any]:
+        """The objects of class `class_name` in the locals of the user's frames of the traceback (a
+        vectorizer the test made, say), each once."""
+        from pytest_shapes.explainers.raise_site import in_framework
+
+        found: dict[int, Any] = {}
+        for frame in frames_of(self.error):
+            if not in_framework(frame.f_code.co_filename):
+                for value in frame.f_locals.values():
+                    if type(value).__name__ == class_name:
+                        found.setdefault(id(value), value)
+        return list(found.values())
+
     @property
     def local_inputs(self) -> dict[str, tuple[Any, ...]]:
         """The symbolic tensors (`keras.Input(...)` and what layers made of it) in the user's frames."""

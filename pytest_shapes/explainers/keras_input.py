@@ -364,6 +364,16 @@ def _feeding_layer(name: str, context: Any) -> Any:
 _MODEL_INPUT = object()  # what a Sequential model's first layer receives
 
 
+def _got_the_data(name: str, context: Any) -> bool:
+    """Whether the layer `name` was called on a tensor no layer made (a model's data), not on a layer's output."""
+    from pytest_shapes.adapters.models import producer_of
+
+    if context.building or context.inputs is None or type(context.model).__name__ in ("Sequential", "Functional"):
+        return False
+    received = context.layer_input(name)
+    return received is not None and not isinstance(received, list | tuple | dict) and producer_of(received) is None
+
+
 def refine(symptom: Diagnosis, message: Message, context: Any) -> Diagnosis:
     after_dropping = _after_a_layer_that_dropped_the_axis(symptom, context) or _ids_with_a_unit_axis(symptom, context)
     if after_dropping is not None:
@@ -392,6 +402,13 @@ def _symbolic_hint(diagnosis: Diagnosis, context: Any) -> Diagnosis:
             return diagnosis
         received = diagnosis.actual or ""
         source = _feeding_layer(diagnosis.layer, context) if diagnosis.layer else None
+        if source is None and diagnosis.layer and _got_the_data(diagnosis.layer, context):
+            # a subclassed model's call() passes its data straight to the layer: the data lacks the axis
+            diagnosis.hint = (
+                f"the data reaches '{diagnosis.layer}' as {received}, one axis short: give it the feature axis, "
+                "x[..., None] (in a tf.data pipeline: ds.map(lambda x, y: (x[..., None], y)))"
+            )
+            return diagnosis
         if source is _MODEL_INPUT or type(source).__name__ == "InputLayer":
             where, guess = "the model's input is", ""
         elif source is not None:

@@ -74,6 +74,7 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
                     or _whole_arrays_per_element(found, actual, context)
                     or _generator_of_samples(found, declared, actual, context)
                     or _batch_of_one_after_another(found, symptom, actual, context)
+                    or _text_vectorized_to_another_length(found, actual, context)
                     or found
                 )
                 if diagnosis is found and context.dataset is not None and found.kind != "missing-batch-axis":
@@ -411,3 +412,22 @@ def _samples_without_an_axis(found: Diagnosis, actual: tuple[Any, ...], context:
         actual=format_shape(actual),
         axis=1,
     )
+
+
+def _text_vectorized_to_another_length(found: Diagnosis, actual: Any, context: ExplainContext) -> Diagnosis | None:
+    """Token ids of another length than the model's Input, made by a TextVectorization of the test that pads
+    or cuts every text to its output_sequence_length."""
+    if found.kind != "size-mismatch" or not isinstance(actual, tuple) or len(actual) != 2 or found.axis not in (1, -1):
+        return None
+    for layer in context.user_objects("TextVectorization"):
+        length = getattr(layer, "output_sequence_length", None) or getattr(layer, "_output_sequence_length", None)
+        want = parse_shape(found.expected or "")
+        tokens = want[-1] if want and isinstance(want[-1], int) else None
+        if isinstance(length, int) and length == actual[1] and tokens is not None:
+            found.hint = (
+                f"the TextVectorization '{layer.name}' pads or cuts every text to output_sequence_length={length}, "
+                f"the model's Input takes {tokens} tokens: make them one length, "
+                f"TextVectorization(output_sequence_length={tokens}) or keras.Input(shape=({length},))"
+            )
+            return found
+    return None

@@ -1925,3 +1925,43 @@ def test_lstm_initial_state_of_another_width():
 def test_multi_label_auc_sized_for_another_label_count():
     metric = keras.metrics.AUC(multi_label=True, num_labels=4)
     metric.update_state(np.array([[0, 1, 1], [1, 0, 0]], "float32"), np.full((2, 3), 0.5, "float32"))
+
+
+# source: Dataset.zip((inputs_a, inputs_b, labels)) for a two-input model
+# true kind: structure-mismatch
+# fix: Dataset.zip(((inputs_a, inputs_b), labels))
+def test_two_input_model_fit_on_a_flat_zip_of_inputs_and_labels():
+    a, b = keras.Input((3,), name="left"), keras.Input((2,), name="right")
+    model = keras.Model([a, b], layers.Dense(1)(layers.Concatenate()([a, b])))
+    model.compile("sgd", "mse")
+    parts = [tf.data.Dataset.from_tensor_slices(np.zeros((8, n), "float32")) for n in (3, 2, 1)]
+    model.fit(tf.data.Dataset.zip(tuple(parts)).batch(4), epochs=1, verbose=0)
+
+
+# source: a subclassed forecaster whose Conv1D gets windows of a univariate series, (batch, steps)
+# true kind: missing-axis
+# fix: ds.map(lambda x, y: (x[..., None], y))
+def test_subclassed_conv1d_model_on_windows_without_a_feature_axis():
+    class Forecaster(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.conv = layers.Conv1D(4, 3)
+            self.head = layers.Dense(1)
+
+        def call(self, x):
+            return self.head(layers.GlobalAveragePooling1D()(self.conv(x)))
+
+    model = Forecaster()
+    model.compile("adam", "mse")
+    windows = tf.data.Dataset.from_tensor_slices((np.zeros((16, 10), "float32"), np.zeros((16, 1), "float32")))
+    model.fit(windows.batch(8), epochs=1, verbose=0)
+
+
+# source: a TextVectorization made for 20 tokens feeding a model built for 10
+# true kind: size-mismatch
+# fix: output_sequence_length=10
+def test_text_vectorized_to_another_length_than_the_model_takes():
+    vectorize = layers.TextVectorization(max_tokens=50, output_sequence_length=20)
+    vectorize.adapt(["the cat sat", "a dog ran far away"])
+    model = keras.Sequential([keras.Input((10,)), layers.Embedding(50, 4), layers.Flatten(), layers.Dense(1)])
+    model.predict(vectorize(tf.constant(["the cat ran", "dog"])), verbose=0)
