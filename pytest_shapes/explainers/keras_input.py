@@ -233,10 +233,40 @@ def too_many_axes(
 def _axis(match: re.Match[str], message: Message, context: Any) -> Diagnosis:
     axis, value, actual = int(match.group(1)), int(match.group(2)), parse_shape(match.group(3))
     layer, where = _where(message)
+    if axis == -1 and layer and layer != getattr(context.model, "name", None):
+        called = [found for found, _ in context.keras_calls if getattr(found, "name", None) == layer]
+        if called and kernel_input_size(called[-1]) == value:
+            return built_for(called[-1], actual)
     expected: list[Any] = [None] * len(actual)
     if -len(actual) <= axis < len(actual):
         expected[axis] = value
     return _located(compare(tuple(expected), actual, where), layer)
+
+
+def kernel_input_size(layer: Any) -> int | None:
+    """The input size a built-in layer sized its 2D kernel for on its first input (a Dense's (in, units))."""
+    from pytest_shapes.adapters.models import dims_of
+
+    if not type(layer).__module__.startswith(("keras.", "tf_keras.")):
+        return None  # a custom layer's weight has the shape its author wrote
+    kernel = dims_of(getattr(getattr(layer, "kernel", None), "shape", None))
+    return kernel[0] if kernel is not None and len(kernel) == 2 and isinstance(kernel[0], int) else None
+
+
+def built_for(layer: Any, got: tuple[Any, ...]) -> Diagnosis:
+    """A built-in layer given another feature count than the first input it was built on."""
+    size = kernel_input_size(layer)
+    shared = bool(getattr(layer, "_inbound_nodes", None))  # already called on another symbolic input
+    return Diagnosis(
+        "size-mismatch",
+        f"layer '{layer.name}' was built for {size} input features, but got {format_shape(got)}",
+        hint=f"a layer keeps the input size it was built on: feed it {size} features"
+        + (f", or give the {got[-1]}-feature input a layer of its own" if shared else ""),
+        expected=format_shape((*[None] * (len(got) - 1), size)),
+        actual=format_shape(got),
+        axis=-1,
+        layer=layer.name,
+    )
 
 
 def _shape_pair(match: re.Match[str], message: Message, context: Any) -> Diagnosis:

@@ -14,7 +14,7 @@ from typing import Any
 from pytest_shapes.classify import stray_unit_axis
 from pytest_shapes.diagnosis import Diagnosis
 from pytest_shapes.explainers.batches import batch_sizes, batches, hard_coded
-from pytest_shapes.explainers.keras_input import too_many_axes
+from pytest_shapes.explainers.keras_input import built_for, kernel_input_size, too_many_axes
 from pytest_shapes.explainers.messages import SHAPE_PATTERN, Message, parse_shape
 from pytest_shapes.explainers.rootcause import root_cause
 from pytest_shapes.explainers.table import row
@@ -239,24 +239,11 @@ def _against_layer_kernel(a: tuple[Any, ...], b: tuple[Any, ...], names: set[str
     """The second operand of a product is the kernel of a built-in layer (Dense ...), which sized it from the
     first input it got: the data has another feature count (a Dense shared between inputs of different widths).
     A custom layer's weight has the shape its author wrote, so a product with it stays a matmul mismatch."""
-    from pytest_shapes.adapters.models import dims_of
-
     if len(b) != 2 or not a or a[-1] is None or a[-1] == b[0]:
         return None
     for layer in _failing_layers(names, context):
-        built_in = type(layer).__module__.startswith(("keras.", "tf_keras."))
-        if built_in and dims_of(getattr(getattr(layer, "kernel", None), "shape", None)) == b:
-            return Diagnosis(
-                "size-mismatch",
-                f"layer '{layer.name}' was built for {b[0]} input features (its kernel is {format_shape(b)}), "
-                f"but got {format_shape(a)}",
-                hint=f"a layer keeps the input size it was built on: feed it {b[0]} features, or give the "
-                f"{a[-1]}-feature input a layer of its own",
-                expected=f"(..., {b[0]})",
-                actual=format_shape(a),
-                axis=-1,
-                layer=layer.name,
-            )
+        if kernel_input_size(layer) == b[0] and getattr(getattr(layer, "kernel", None), "shape", None) is not None:
+            return built_for(layer, a)
     return None
 
 
