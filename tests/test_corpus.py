@@ -608,6 +608,23 @@ SHAPE_BUGS = {
         "input of Sequential *.predict(): expected (None, 10), got (2, 20)*",
         "pads or cuts every text to output_sequence_length=20, the model's Input takes 10 tokens",
     ),
+    "test_grayscale_to_rgb_on_an_image_without_its_channel_axis": (
+        "missing-axis",
+        "tf.image.grayscale_to_rgb got (32, 32): a grey image without its channel axis*",
+        "x[..., None]  # (32, 32) -> (32, 32, 1)",
+    ),
+    # the axis too many after the Embedding is the tokens' one-hot axis: the data is what to fix
+    "test_one_hot_tokens_for_an_embedding": (
+        "extra-axis",
+        "input of layer '*': expected *, got (None, 4, 10, 8)*: the ids (2, 4, 10) are one-hot*",
+        "x.argmax(-1)  # (2, 4, 10) -> (2, 4)",
+    ),
+    "test_sequence_that_returns_one_sample_per_item": (
+        "missing-batch-axis",
+        "input of Sequential *.fit(): expected (None, 16, 16, 3), got (16, 16, 3)*: the OneImageAtATime's "
+        "__getitem__ returns one sample",
+        "return a whole batch from __getitem__",
+    ),
     # batch_dims=1 wants one row of indices per sample: a single index vector has no batch axis
     "test_gather_per_sample_with_one_index_vector_for_all": (
         "missing-batch-axis",

@@ -153,7 +153,39 @@ def batch_of_images(name: str, rank: int, shape: tuple[Any, ...], fix: str) -> D
     )
 
 
+def _not_grayscale(match: re.Match[str], message: Message, context: Any) -> Diagnosis | None:
+    """tf.image.grayscale_to_rgb wants a last axis of size 1; what the image has there comes from the op's
+    argument (the text names no shape, so without it there is no telling)."""
+    arguments = context.op_arguments
+    shape = context.shape_of(arguments[0]) if arguments else None
+    if not isinstance(shape, tuple) or not shape or shape[-1] == 1:
+        return None
+    fixed = (*shape, 1)
+    if len(shape) == 2 or (isinstance(shape[-1], int) and shape[-1] > 4):  # (h, w), or grey (n, h, w)
+        return Diagnosis(
+            "missing-axis",
+            f"tf.image.grayscale_to_rgb got {format_shape(shape)}: a grey image without its channel axis "
+            "(it wants (..., 1))",
+            hint=f"add the channel axis first: x[..., None]  # {format_shape(shape)} -> {format_shape(fixed)}",
+            expected=format_shape((*shape, 1)),
+            actual=format_shape(shape),
+            axis=len(shape),
+        )
+    rgb = shape[-1] == 3
+    return Diagnosis(
+        "size-mismatch",
+        f"tf.image.grayscale_to_rgb got {format_shape(shape)}: the image has {shape[-1]} channels, not 1",
+        hint="it is RGB already: drop the conversion"
+        if rgb
+        else "keep one channel for the conversion (x[..., :1]), or convert color to grey with tf.image.rgb_to_grayscale",
+        expected=format_shape((*shape[:-1], 1)),
+        actual=format_shape(shape),
+        axis=-1,
+    )
+
+
 ROWS = (
+    row(r"Last dimension of a grayscale image should be size 1", _not_grayscale),
     row(r"The rank of the (images|boxes) should be (\d+)", _batch_only),
     row(
         r"input (?:image )?must be (4)-(?:D|dimensional)\s*(\[[\d, ]*\]) \[Op:(?:CropAndResize|ExtractImagePatches)\]",

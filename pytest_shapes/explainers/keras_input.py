@@ -349,22 +349,30 @@ def _after_a_layer_that_dropped_the_axis(symptom: Diagnosis, context: Any) -> Di
 
 
 def _ids_with_a_unit_axis(symptom: Diagnosis, context: Any) -> Diagnosis | None:
-    """A size-1 axis after an Embedding that came from the ids: (6, 10, 1) ids embed to (6, 10, 1, 8)."""
-    if symptom.kind != "extra-axis" or not symptom.layer or symptom.axis is None:
+    """An axis too many after an Embedding that came with the ids: (6, 10, 1) ids embed to (6, 10, 1, 8),
+    one-hot tokens (2, 4, 10) to (2, 4, 10, 8). The data is what to fix, not the model."""
+    if symptom.kind not in ("extra-axis", "rank-mismatch") or not symptom.layer:
         return None
     before = _feeding_layer(symptom.layer, context)
-    data = context.input_shapes
-    if type(before).__name__ != "Embedding" or not isinstance(data, tuple) or len(data) != symptom.axis + 1:
+    data, got = context.input_shapes, parse_shape(symptom.actual or "")
+    if type(before).__name__ != "Embedding" or not isinstance(data, tuple) or not got or len(data) != len(got) - 1:
         return None
-    if data[-1] != 1:
+    if data[-1] == 1:
+        why, code = "keep a size-1 last axis", "x[..., 0] or np.squeeze(x, -1)"
+    elif data[-1] == getattr(before, "input_dim", None) and data[-1] > 1:
+        why, code = f"are one-hot ({data[-1]} values, the Embedding's input_dim), not token ids", "x.argmax(-1)"
+    else:
         return None
-    fixed = format_shape(data[:-1])
-    symptom.message = (
-        f"{symptom.message}: the ids {format_shape(data)} keep a size-1 last axis, and the Embedding "
-        f"'{before.name}' before '{symptom.layer}' adds its own"
+    return Diagnosis(
+        "extra-axis",
+        f"{symptom.message}: the ids {format_shape(data)} {why}, and the Embedding '{before.name}' before "
+        f"'{symptom.layer}' adds an axis of its own",
+        hint=f"drop that axis from the ids: {code}  # {format_shape(data)} -> {format_shape(data[:-1])}",
+        expected=symptom.expected,
+        actual=symptom.actual,
+        axis=len(data) - 1,
+        layer=symptom.layer,
     )
-    symptom.hint = f"drop that axis from the ids: x[..., 0] or np.squeeze(x, -1)  # {format_shape(data)} -> {fixed}"
-    return symptom
 
 
 def _one_axis_short(symptom: Diagnosis) -> bool:

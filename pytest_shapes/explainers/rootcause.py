@@ -75,6 +75,7 @@ def root_cause(symptom: Diagnosis | None, context: ExplainContext) -> Diagnosis 
                     or _generator_of_samples(found, declared, actual, context)
                     or _batch_of_one_after_another(found, symptom, actual, context)
                     or _text_vectorized_to_another_length(found, actual, context)
+                    or _py_dataset_of_samples(found, context)
                     or found
                 )
                 if diagnosis is found and context.dataset is not None and found.kind != "missing-batch-axis":
@@ -377,8 +378,8 @@ def _dataset_size_in_input(found: Diagnosis, context: ExplainContext) -> Diagnos
     """`Input(shape=(1000, 20))` for a (1000, 20) dataset: the model, not the data, is wrong."""
     if found.kind != "missing-batch-axis" or context.entry not in DATA_METHODS:
         return None
-    if context.dataset is not None:
-        return None  # a dataset's element is never the whole dataset
+    if context.dataset is not None or context.first_batch is not None:
+        return None  # a dataset's element, or a PyDataset's batch, is never the whole dataset
     actual = context.input_shapes
     if not isinstance(actual, tuple) or len(actual) < 2 or not isinstance(actual[0], int):
         return None
@@ -431,3 +432,15 @@ def _text_vectorized_to_another_length(found: Diagnosis, actual: Any, context: E
             )
             return found
     return None
+
+
+def _py_dataset_of_samples(found: Diagnosis, context: ExplainContext) -> Diagnosis | None:
+    """A keras.utils.PyDataset (Sequence) whose __getitem__ returns one sample where Keras wants a batch."""
+    if found.kind != "missing-batch-axis" or context.first_batch is None:
+        return None
+    found.message = f"{found.message}: the {type(context.inputs).__name__}'s __getitem__ returns one sample"
+    found.hint = (
+        "return a whole batch from __getitem__: np.stack the batch's samples (and their labels), "
+        "or x[None, ...] for batches of one"
+    )
+    return found

@@ -1965,3 +1965,35 @@ def test_text_vectorized_to_another_length_than_the_model_takes():
     vectorize.adapt(["the cat sat", "a dog ran far away"])
     model = keras.Sequential([keras.Input((10,)), layers.Embedding(50, 4), layers.Flatten(), layers.Dense(1)])
     model.predict(vectorize(tf.constant(["the cat ran", "dog"])), verbose=0)
+
+
+# source: a grey image read as (h, w) converted for an RGB model
+# true kind: missing-axis
+# fix: tf.image.grayscale_to_rgb(gray[..., None])
+def test_grayscale_to_rgb_on_an_image_without_its_channel_axis():
+    tf.image.grayscale_to_rgb(tf.zeros((32, 32)))
+
+
+# source: one-hot tokens given to an Embedding -> LSTM model
+# true kind: extra-axis
+# fix: x.argmax(-1)
+def test_one_hot_tokens_for_an_embedding():
+    model = keras.Sequential([layers.Embedding(10, 8), layers.LSTM(4), layers.Dense(1)])
+    model.compile("adam", "mse")
+    model.fit(np.eye(10, dtype="float32")[np.zeros((2, 4), "int64")], np.zeros((2, 1), "float32"), epochs=1, verbose=0)
+
+
+# source: a keras.utils.Sequence whose __getitem__ returns one image and its label
+# true kind: missing-batch-axis
+# fix: return a batch
+def test_sequence_that_returns_one_sample_per_item():
+    class OneImageAtATime(keras.utils.Sequence):
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, index):
+            return np.zeros((16, 16, 3), "float32"), np.zeros((2,), "float32")
+
+    model = keras.Sequential([keras.Input((16, 16, 3)), layers.Conv2D(4, 3), layers.Flatten(), layers.Dense(2)])
+    model.compile("adam", "mse")
+    model.fit(OneImageAtATime(), epochs=1, verbose=0)
