@@ -625,6 +625,23 @@ SHAPE_BUGS = {
         "__getitem__ returns one sample",
         "return a whole batch from __getitem__",
     ),
+    # a rank-1 operand is a per-channel constant, not a residual branch to project
+    "test_rgba_images_minus_a_per_channel_rgb_mean": (
+        "broadcast-incompatible",
+        "element-wise op on (2, 8, 8, 4) and (3,)*",
+        "a per-channel vector of 3 values meets 4 channels: give it one value per channel",
+    ),
+    # the integers go to float, never the float mean to uint8
+    "test_uint8_pixels_minus_a_float_mean": (
+        "dtype-mismatch",
+        "Sub: an operand is *",
+        "cast the integer operand to float32: tf.cast(x, tf.float32)",
+    ),
+    "test_two_output_model_given_its_labels_in_another_order": (
+        "target-mismatch",
+        "loss/metric: the labels [(6, 1), (6, 5)] come in another order than the model's outputs*",
+        "[y[1], y[0]], or as a dict by output name: {'kind': y[1], 'flag': y[0]}",
+    ),
     # batch_dims=1 wants one row of indices per sample: a single index vector has no batch axis
     "test_gather_per_sample_with_one_index_vector_for_all": (
         "missing-batch-axis",

@@ -628,13 +628,49 @@ ROWS = (
 
 def refine(symptom: Diagnosis, message: Message, context: Any) -> Diagnosis:
     symptom.layer = _output_layer(context.model)
-    diagnosis = _reproduces_its_input(symptom, context) or symptom
+    diagnosis = _reproduces_its_input(symptom, context) or _labels_in_another_order(symptom, context) or symptom
     if diagnosis.kind == "target-mismatch" and context.argument("y") is None and context.dataset is not None:
         diagnosis.hint += (
             "; the labels come from the dataset: make them so where it is built (on the arrays before "
             "from_tensor_slices, or with the tf.* equivalent in dataset.map(lambda x, y: (x, ...)))"
         )
     return diagnosis
+
+
+def _labels_in_another_order(symptom: Diagnosis, context: Any) -> Diagnosis | None:
+    """fit(x, [y_flag, y_class]) for a model whose outputs are (class, flag): the label arrays fit the outputs
+    only in another order. Only when some order fits every output sample for sample (never a guess)."""
+    from itertools import permutations
+
+    given = context.argument("y")
+    if symptom.kind != "target-mismatch" or not isinstance(given, list | tuple) or not 2 <= len(given) <= 4:
+        return None
+    labels = [context.shape_of(value) for value in given]
+    try:
+        outputs = [tuple(output.shape) for output in context.model.outputs]
+        names = [str(name) for name in context.model.output_names]
+    except Exception:  # a model that cannot list its outputs
+        return None
+    if len(outputs) != len(labels) or not all(isinstance(shape, tuple) and shape for shape in labels):
+        return None
+
+    def fits(order: tuple[int, ...]) -> bool:
+        return all(tuple(labels[j][1:]) == tuple(outputs[i][1:]) for i, j in enumerate(order))
+
+    order = next((order for order in permutations(range(len(labels))) if fits(order)), None)
+    if order is None or order == tuple(range(len(labels))):
+        return None
+    shown = ", ".join(format_shape(shape) for shape in labels)
+    wanted = ", ".join(format_shape(shape) for shape in outputs)
+    keyed = ", ".join(f"'{name}': y[{j}]" for name, j in zip(names, order, strict=False))
+    return Diagnosis(
+        "target-mismatch",
+        f"loss/metric: the labels [{shown}] come in another order than the model's outputs [{wanted}]",
+        hint=f"pass the labels in the outputs' order, [{', '.join(f'y[{j}]' for j in order)}], or as a dict by "
+        f"output name: {{{keyed}}}",
+        expected=f"[{wanted}]",
+        actual=f"[{shown}]",
+    )
 
 
 def _reproduces_its_input(symptom: Diagnosis, context: Any) -> Diagnosis | None:

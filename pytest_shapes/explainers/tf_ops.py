@@ -288,6 +288,14 @@ def broadcast(a: tuple[Any, ...], b: tuple[Any, ...]) -> Diagnosis:
             "(tf.random.normal((32, d)), tf.ones((32, 1))) meets a batch of another size; build it from the data: "
             "tf.random.normal(tf.shape(x)), tf.ones_like(x), or use drop_remainder=True when batching"
         )
+    elif axis == rank - 1 and min(len(a), len(b)) == 1 and rank >= 3:
+        # a vector of per-channel constants (a mean, a std, a scale) against an image: not a branch to project
+        vector, image = (a, b) if len(a) == 1 else (b, a)
+        alpha = "; RGBA images? keep the color channels, x[..., :3]" if (vector[0], image[-1]) == (3, 4) else ""
+        hint = (
+            f"a per-channel vector of {vector[0]} values meets {image[-1]} channels: give it one value per "
+            f"channel, or give the tensor {vector[0]} channels{alpha}"
+        )
     elif axis == rank - 1:
         hint = (
             f"make axis {axis} (features/channels) agree, {size_a} vs {size_b}: for a residual/skip connection "
@@ -547,6 +555,9 @@ def _mixed_precision(*dtypes: str) -> bool:
     return "float32" in dtypes and any(name in ("float16", "bfloat16") for name in dtypes)
 
 
+_FLOATS = {"float16", "bfloat16", "float32", "float64"}
+
+
 def dtype(op: str, expected: str, actual: str) -> Diagnosis:
     expected, actual = _DTYPE_NAMES.get(expected, expected), _DTYPE_NAMES.get(actual, actual)
     if op in ("MatMul", "BatchMatMulV2") and "int" in (expected + actual):
@@ -556,6 +567,10 @@ def dtype(op: str, expected: str, actual: str) -> Diagnosis:
         )
     elif _mixed_precision(expected, actual):
         hint = _MIXED_PRECISION_HINT
+    elif {expected, actual} & _FLOATS and any("int" in name for name in (expected, actual)):
+        # uint8 pixels minus a float mean: casting the float to uint8 would truncate it; the integers go to float
+        floating = expected if expected in _FLOATS else actual
+        hint = f"cast the integer operand to {floating}: tf.cast(x, tf.{floating}) (pixels before normalising)"
     else:
         hint = f"cast one operand: tf.cast(x, tf.{expected})"
     return Diagnosis(

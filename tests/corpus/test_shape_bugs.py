@@ -1997,3 +1997,29 @@ def test_sequence_that_returns_one_sample_per_item():
     model = keras.Sequential([keras.Input((16, 16, 3)), layers.Conv2D(4, 3), layers.Flatten(), layers.Dense(2)])
     model.compile("adam", "mse")
     model.fit(OneImageAtATime(), epochs=1, verbose=0)
+
+
+# source: PNG images decoded with alpha, normalised with the RGB mean
+# true kind: broadcast-incompatible
+# fix: x[..., :3]
+def test_rgba_images_minus_a_per_channel_rgb_mean():
+    tf.zeros((2, 8, 8, 4)) - tf.constant([0.485, 0.456, 0.406])
+
+
+# source: uint8 pixels normalised with a float mean inside the graph
+# true kind: dtype-mismatch
+# fix: tf.cast(images, tf.float32)
+def test_uint8_pixels_minus_a_float_mean():
+    tf.subtract(tf.zeros((2, 4, 4, 3), tf.uint8), tf.constant(127.5))
+
+
+# source: a two-output model (class, flag) fitted with the labels as [flag, class]
+# true kind: target-mismatch
+# fix: [y_class, y_flag]
+def test_two_output_model_given_its_labels_in_another_order():
+    inputs = keras.Input((8,))
+    outputs = [layers.Dense(5, activation="softmax", name="kind")(inputs), layers.Dense(1, name="flag")(inputs)]
+    model = keras.Model(inputs, outputs)
+    model.compile("adam", ["categorical_crossentropy", "mse"])
+    y_kind, y_flag = np.eye(5, dtype="float32")[np.arange(6) % 5], np.zeros((6, 1), "float32")
+    model.fit(np.zeros((6, 8), "float32"), [y_flag, y_kind], epochs=1, verbose=0)
