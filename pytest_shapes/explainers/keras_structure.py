@@ -29,11 +29,11 @@ def _input_count(match: re.Match[str], message: Message, context: Any) -> Diagno
             f"the dataset's whole element, {got} parts (x, y ...), reached it as its input: unpack the batch "
             "first (in a custom train_step: x, y = data; or map the dataset to the inputs only)"
         )
-    elif int(got) < int(want) and _flat_dataset_element(int(want), context):
+    elif want == "2" and got == "1" and _flat_dataset_element(context):
         hint = (
-            f"the dataset yields a flat tuple of {int(want) + 1} tensors, which Keras reads as (x, y"
-            f"{', sample_weight' if int(want) == 2 else ''}): the model got only the first as its input. Nest the "
-            f"inputs: ((x1, x2), y), e.g. Dataset.zip(((a, b), y)) or ds.map(lambda a, b, y: ((a, b), y))"
+            "the dataset yields a flat tuple of 3 tensors, which Keras reads as (x, y, sample_weight): the model "
+            "got only the first as its input. Nest the inputs: ((x1, x2), y), e.g. Dataset.zip(((a, b), y)) or "
+            "ds.map(lambda a, b, y: ((a, b), y))"
         )
     elif int(got) > int(want):
         hint = (
@@ -50,14 +50,14 @@ def _input_count(match: re.Match[str], message: Message, context: Any) -> Diagno
     )
 
 
-def _flat_dataset_element(want: int, context: Any) -> bool:
-    """Whether the fit dataset's elements are a flat tuple of the model's inputs and the labels, (a, b, y)."""
+def _flat_dataset_element(context: Any) -> bool:
+    """Whether the fit dataset's elements are a flat triple, (a, b, y): a two-input model's inputs and the labels."""
     from pytest_shapes.adapters.datasets import element_of
 
     element = element_of(context.dataset) if context.dataset is not None else None
     return (
         isinstance(element, tuple)
-        and len(element) == want + 1 <= 3
+        and len(element) == 3
         and not any(isinstance(part, tuple | list | dict) for part in element)
     )
 
