@@ -167,7 +167,7 @@ def _not_grayscale(match: re.Match[str], message: Message, context: Any) -> Diag
             f"tf.image.grayscale_to_rgb got {format_shape(shape)}: a grey image without its channel axis "
             "(it wants (..., 1))",
             hint=f"add the channel axis first: x[..., None]  # {format_shape(shape)} -> {format_shape(fixed)}",
-            expected=format_shape((*shape, 1)),
+            expected=format_shape(fixed),
             actual=format_shape(shape),
             axis=len(shape),
         )

@@ -420,11 +420,13 @@ def _text_vectorized_to_another_length(found: Diagnosis, actual: Any, context: E
     or cuts every text to its output_sequence_length."""
     if found.kind != "size-mismatch" or not isinstance(actual, tuple) or len(actual) != 2 or found.axis not in (1, -1):
         return None
+    want = parse_shape(found.expected or "")
+    tokens = want[-1] if want and isinstance(want[-1], int) else None
+    if tokens is None:
+        return None
     for layer in context.user_objects("TextVectorization"):
         length = getattr(layer, "output_sequence_length", None) or getattr(layer, "_output_sequence_length", None)
-        want = parse_shape(found.expected or "")
-        tokens = want[-1] if want and isinstance(want[-1], int) else None
-        if isinstance(length, int) and length == actual[1] and tokens is not None:
+        if isinstance(length, int) and length == actual[1]:
             found.hint = (
                 f"the TextVectorization '{layer.name}' pads or cuts every text to output_sequence_length={length}, "
                 f"the model's Input takes {tokens} tokens: make them one length, "
